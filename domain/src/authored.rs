@@ -1,0 +1,60 @@
+//! A command together with the person who gave it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::actor::{Actor, Role, Territory};
+use crate::rejection::Forbidden;
+
+/// Every command is authored: aggregates check `actor` against their own state (territory,
+/// submitter) before deciding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Authored<C> {
+    pub actor: Actor,
+    pub command: C,
+}
+
+impl<C> Authored<C> {
+    pub fn new(actor: Actor, command: C) -> Self {
+        Self { actor, command }
+    }
+}
+
+/// Who may take an action: roles that may act anywhere, and roles that may act only inside their
+/// own territory.
+#[derive(Debug, Clone, Copy)]
+pub struct Permission {
+    pub action: &'static str,
+    pub anywhere: &'static [Role],
+    pub in_territory: &'static [Role],
+}
+
+impl Permission {
+    /// The authority written into the event's metadata, e.g. `partner.reclassify as Manager of Southeast`.
+    pub fn authority(&self, actor: &Actor) -> String {
+        format!("{} as {}", self.action, actor.capacity())
+    }
+
+    /// Allows `actor` to take this action on something in `territory`.
+    pub fn check(&self, actor: &Actor, territory: &Territory) -> Result<(), Forbidden> {
+        if self.anywhere.contains(&actor.role)
+            || (self.in_territory.contains(&actor.role) && actor.works_in(territory))
+        {
+            return Ok(());
+        }
+        let who = actor.capacity();
+        Err(Forbidden(if self.in_territory.contains(&actor.role) {
+            format!("{who} may not {} in {territory}: it is outside their territory", self.action)
+        } else {
+            format!("{who} may not {}", self.action)
+        }))
+    }
+
+    /// Allows `actor` to take a program-wide action (no territory involved).
+    pub fn check_anywhere(&self, actor: &Actor) -> Result<(), Forbidden> {
+        if self.anywhere.contains(&actor.role) {
+            Ok(())
+        } else {
+            Err(Forbidden(format!("{} may not {}", actor.capacity(), self.action)))
+        }
+    }
+}

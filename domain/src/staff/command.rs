@@ -1,0 +1,26 @@
+//! What an Admin asks of the staff directory.
+
+use serde::{Deserialize, Serialize};
+
+use crate::actor::{Role, StaffId, Territory};
+use crate::text::{Name, Reason};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StaffCommand {
+    Join {
+        staff_id: StaffId,
+        name: Name,
+        role: Role,
+        territory: Option<Territory>,
+    },
+    ChangeRole {
+        role: Role,
+        territory: Option<Territory>,
+    },
+    MoveTerritory {
+        territory: Territory,
+    },
+    Leave {
+        reason: Reason,
+    },
+}

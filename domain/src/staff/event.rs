@@ -1,0 +1,45 @@
+//! What happened in the staff directory.
+
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use crate::actor::{Role, StaffId, Territory};
+use crate::text::{Name, Reason};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffEvent {
+    StaffJoined {
+        staff_id: StaffId,
+        name: Name,
+        role: Role,
+        territory: Option<Territory>,
+    },
+    StaffRoleChanged {
+        from: Role,
+        to: Role,
+        territory: Option<Territory>,
+    },
+    StaffTerritoryMoved {
+        from: Option<Territory>,
+        to: Territory,
+    },
+    StaffLeft {
+        reason: Reason,
+    },
+}
+
+impl DomainEvent for StaffEvent {
+    fn event_type(&self) -> String {
+        match self {
+            StaffEvent::StaffJoined { .. } => "StaffJoined",
+            StaffEvent::StaffRoleChanged { .. } => "StaffRoleChanged",
+            StaffEvent::StaffTerritoryMoved { .. } => "StaffTerritoryMoved",
+            StaffEvent::StaffLeft { .. } => "StaffLeft",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        "1".to_owned()
+    }
+}
