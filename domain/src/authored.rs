@@ -43,7 +43,10 @@ impl Permission {
         }
         let who = actor.capacity();
         Err(Forbidden(if self.in_territory.contains(&actor.role) {
-            format!("{who} may not {} in {territory}: it is outside their territory", self.action)
+            format!(
+                "{who} may not {} in {territory}: it is outside their territory",
+                self.action
+            )
         } else {
             format!("{who} may not {}", self.action)
         }))
@@ -54,7 +57,11 @@ impl Permission {
         if self.anywhere.contains(&actor.role) {
             Ok(())
         } else {
-            Err(Forbidden(format!("{} may not {}", actor.capacity(), self.action)))
+            Err(Forbidden(format!(
+                "{} may not {}",
+                actor.capacity(),
+                self.action
+            )))
         }
     }
 }

@@ -18,9 +18,16 @@ pub struct EffectiveTime {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EffectiveTimeError {
-    #[error("effective time {at} is in the future (now is {now}); the ledger records what has happened")]
-    InFuture { at: DateTime<Utc>, now: DateTime<Utc> },
-    #[error("effective time {at} is back-dated; give a backdate_reason saying why it is recorded late")]
+    #[error(
+        "effective time {at} is in the future (now is {now}); the ledger records what has happened"
+    )]
+    InFuture {
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    },
+    #[error(
+        "effective time {at} is back-dated; give a backdate_reason saying why it is recorded late"
+    )]
     BackdatedWithoutReason { at: DateTime<Utc> },
 }
 

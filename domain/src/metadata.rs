@@ -90,7 +90,8 @@ impl EventMetadata {
         };
         put(
             key::EFFECTIVE_AT,
-            self.effective_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            self.effective_at
+                .to_rfc3339_opts(SecondsFormat::Micros, true),
         );
         put(key::ACTOR_ID, self.actor_id.to_string());
         put(key::ACTOR_NAME, self.actor_name.clone());
@@ -118,19 +119,16 @@ impl EventMetadata {
 
     pub fn from_map(map: &HashMap<String, String>) -> Result<Self, MetadataError> {
         let get = |field: &'static str| map.get(field).ok_or(MetadataError { field });
-        let parse_uuid = |field: &'static str, s: &str| {
-            Uuid::parse_str(s).map_err(|_| MetadataError { field })
-        };
+        let parse_uuid =
+            |field: &'static str, s: &str| Uuid::parse_str(s).map_err(|_| MetadataError { field });
         let effective_at = DateTime::parse_from_rfc3339(get(key::EFFECTIVE_AT)?)
             .map_err(|_| MetadataError {
                 field: key::EFFECTIVE_AT,
             })?
             .with_timezone(&Utc);
-        let actor_role = get(key::ACTOR_ROLE)?
-            .parse()
-            .map_err(|_| MetadataError {
-                field: key::ACTOR_ROLE,
-            })?;
+        let actor_role = get(key::ACTOR_ROLE)?.parse().map_err(|_| MetadataError {
+            field: key::ACTOR_ROLE,
+        })?;
         let actor_territory = match map.get(key::ACTOR_TERRITORY) {
             Some(t) => Some(Territory::parse(t).map_err(|_| MetadataError {
                 field: key::ACTOR_TERRITORY,
@@ -171,9 +169,17 @@ mod tests {
             territory: Some(Territory::parse("Southeast").unwrap()),
         };
         let now = Utc::now();
-        let at = EffectiveTime::new(Some(now - chrono::Duration::days(3)), Some("late entry"), now)
-            .unwrap();
-        let mut meta = EventMetadata::new(&actor, &at, "policy partner.reclassify: Manager of Southeast");
+        let at = EffectiveTime::new(
+            Some(now - chrono::Duration::days(3)),
+            Some("late entry"),
+            now,
+        )
+        .unwrap();
+        let mut meta = EventMetadata::new(
+            &actor,
+            &at,
+            "policy partner.reclassify: Manager of Southeast",
+        );
         meta.reason = Some("four quarters of net-new logos".into());
         meta.request_id = Some("req-1".into());
         let back = EventMetadata::from_map(&meta.to_map()).unwrap();

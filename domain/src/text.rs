@@ -86,10 +86,19 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(Name::parse("  Ironclad MSP ").unwrap().as_str(), "Ironclad MSP");
+        assert_eq!(
+            Name::parse("  Ironclad MSP ").unwrap().as_str(),
+            "Ironclad MSP"
+        );
         assert!(matches!(Name::parse("   "), Err(TextError::Blank { .. })));
-        assert!(matches!(Name::parse(&"x".repeat(201)), Err(TextError::TooLong { .. })));
-        assert!(matches!(Name::parse("a\u{0}b"), Err(TextError::ControlCharacter { .. })));
+        assert!(matches!(
+            Name::parse(&"x".repeat(201)),
+            Err(TextError::TooLong { .. })
+        ));
+        assert!(matches!(
+            Name::parse("a\u{0}b"),
+            Err(TextError::ControlCharacter { .. })
+        ));
     }
 
     #[test]
@@ -100,6 +109,9 @@ mod tests {
     #[test]
     fn deserializing_applies_the_same_rules() {
         assert!(serde_json::from_str::<Name>("\"\"").is_err());
-        assert_eq!(serde_json::from_str::<Name>("\" Ada \"").unwrap().as_str(), "Ada");
+        assert_eq!(
+            serde_json::from_str::<Name>("\" Ada \"").unwrap().as_str(),
+            "Ada"
+        );
     }
 }

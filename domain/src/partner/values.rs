@@ -118,7 +118,10 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", c.wire()));
             assert_eq!(&serde_json::from_str::<Classification>(&json).unwrap(), c);
         }
-        assert_eq!(Classification::LongtailDiamond.to_string(), "Longtail Diamond");
+        assert_eq!(
+            Classification::LongtailDiamond.to_string(),
+            "Longtail Diamond"
+        );
         assert!(serde_json::from_str::<Tier>("\"Diamond\"").is_err());
     }
 }

@@ -70,7 +70,10 @@ impl Staff {
 }
 
 /// PAMs and Managers need a territory; the other roles are program-wide and have none.
-fn territory_for(role: Role, territory: Option<Territory>) -> Result<Option<Territory>, StaffError> {
+fn territory_for(
+    role: Role,
+    territory: Option<Territory>,
+) -> Result<Option<Territory>, StaffError> {
     match (role.needs_territory(), territory) {
         (true, None) => Err(StaffError::TerritoryRequired { role }),
         (false, Some(_)) => Err(StaffError::TerritoryNotApplicable { role }),
