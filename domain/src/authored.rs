@@ -1,21 +1,24 @@
 //! A command together with the person who gave it.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Role, Territory};
 use crate::rejection::Forbidden;
 
 /// Every command is authored: aggregates check `actor` against their own state (territory,
-/// submitter) before deciding.
+/// submitter) before deciding, and `at` (the decision's effective time) drives due dates and
+/// approval waits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Authored<C> {
     pub actor: Actor,
+    pub at: DateTime<Utc>,
     pub command: C,
 }
 
 impl<C> Authored<C> {
-    pub fn new(actor: Actor, command: C) -> Self {
-        Self { actor, command }
+    pub fn new(actor: Actor, at: DateTime<Utc>, command: C) -> Self {
+        Self { actor, at, command }
     }
 }
 

@@ -82,7 +82,11 @@ fn run(scenario: Vec<(Actor, PartnerCommand)>) -> (Partner, Vec<(Actor, PartnerE
     for (actor, command) in scenario {
         let sink = EventSink::default();
         let before = partner.clone();
-        match rt.block_on(partner.handle(Authored::new(actor.clone(), command), &(), &sink)) {
+        match rt.block_on(partner.handle(
+            Authored::new(actor.clone(), chrono::Utc::now(), command),
+            &(),
+            &sink,
+        )) {
             Ok(()) => {
                 for event in rt.block_on(sink.collect()) {
                     accepted.push((actor.clone(), event));

@@ -63,7 +63,7 @@ impl Aggregate for Partner {
 
     async fn handle(
         &mut self,
-        Authored { actor, command }: Self::Command,
+        Authored { actor, command, .. }: Self::Command,
         _: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {

@@ -1,9 +1,15 @@
 use cqrs_es::test::TestFramework;
 
+use chrono::{DateTime, Utc};
+
 use super::*;
 use crate::actor::Actor;
 use crate::rejection::Forbidden;
 use crate::text::Reason;
+
+fn at() -> DateTime<Utc> {
+    "2026-02-14T15:00:00Z".parse().unwrap()
+}
 
 type PartnerTest = TestFramework<Partner>;
 
@@ -86,7 +92,11 @@ fn a_pam_registers_a_partner_in_their_territory() {
     let id = PartnerId::new();
     PartnerTest::with(())
         .given_no_previous_events()
-        .when(Authored::new(pam(), register_command(id, "Southeast")))
+        .when(Authored::new(
+            pam(),
+            at(),
+            register_command(id, "Southeast"),
+        ))
         .then_expect_events(vec![registered(id)]);
 }
 
@@ -94,7 +104,7 @@ fn a_pam_registers_a_partner_in_their_territory() {
 fn a_pam_cannot_register_a_partner_in_another_territory() {
     PartnerTest::with(())
         .given_no_previous_events()
-        .when(Authored::new(pam(), register_command(PartnerId::new(), "Mid-Atlantic")))
+        .when(Authored::new(pam(), at(), register_command(PartnerId::new(), "Mid-Atlantic")))
         .then_expect_error(PartnerError::Forbidden(Forbidden(
             "PAM of Southeast may not partner.register in Mid-Atlantic: it is outside their territory"
                 .into(),
@@ -107,6 +117,7 @@ fn finance_cannot_register_partners() {
         .given_no_previous_events()
         .when(Authored::new(
             staff(Role::Finance, None),
+            at(),
             register_command(PartnerId::new(), "Southeast"),
         ))
         .then_expect_error(PartnerError::Forbidden(Forbidden(
@@ -119,7 +130,11 @@ fn a_partner_is_registered_once() {
     let id = PartnerId::new();
     PartnerTest::with(())
         .given(vec![registered(id)])
-        .when(Authored::new(cxo(), register_command(id, "Southeast")))
+        .when(Authored::new(
+            cxo(),
+            at(),
+            register_command(id, "Southeast"),
+        ))
         .then_expect_error(PartnerError::AlreadyRegistered);
 }
 
@@ -130,6 +145,7 @@ fn a_pam_changes_the_tier_with_evidence() {
         .given(vec![registered(id)])
         .when(Authored::new(
             pam(),
+            at(),
             PartnerCommand::ChangeTier {
                 tier: Tier::Gold,
                 evidence: reason("certified 4 engineers; $410K bookings"),
@@ -148,6 +164,7 @@ fn changing_to_the_same_tier_is_refused() {
         .given(vec![registered(PartnerId::new())])
         .when(Authored::new(
             manager(),
+            at(),
             PartnerCommand::ChangeTier {
                 tier: Tier::Registered,
                 evidence: reason("none"),
@@ -162,6 +179,7 @@ fn a_manager_of_the_territory_reclassifies_with_a_rationale() {
         .given(vec![registered(PartnerId::new())])
         .when(Authored::new(
             manager(),
+            at(),
             reclassify(Classification::LongtailDiamond),
         ))
         .then_expect_events(vec![PartnerEvent::PartnerReclassified {
@@ -184,6 +202,7 @@ fn a_cxo_reclassifies_anywhere() {
         ])
         .when(Authored::new(
             cxo(),
+            at(),
             reclassify(Classification::HighPotential),
         ))
         .then_expect_events(vec![PartnerEvent::PartnerReclassified {
@@ -197,7 +216,11 @@ fn a_cxo_reclassifies_anywhere() {
 fn a_pam_cannot_reclassify() {
     PartnerTest::with(())
         .given(vec![registered(PartnerId::new())])
-        .when(Authored::new(pam(), reclassify(Classification::Champion)))
+        .when(Authored::new(
+            pam(),
+            at(),
+            reclassify(Classification::Champion),
+        ))
         .then_expect_error(PartnerError::Forbidden(Forbidden(
             "PAM of Southeast may not partner.reclassify".into(),
         )));
@@ -207,8 +230,7 @@ fn a_pam_cannot_reclassify() {
 fn a_manager_of_another_territory_cannot_reclassify() {
     PartnerTest::with(())
         .given(vec![registered(PartnerId::new())])
-        .when(Authored::new(
-            staff(Role::Manager, Some("Mid-Atlantic")),
+        .when(Authored::new(staff(Role::Manager, Some("Mid-Atlantic")), at(),
             reclassify(Classification::Champion),
         ))
         .then_expect_error(PartnerError::Forbidden(Forbidden(
@@ -228,7 +250,11 @@ fn reclassifying_to_the_same_class_is_refused() {
                 rationale: reason("steady renewals"),
             },
         ])
-        .when(Authored::new(manager(), reclassify(Classification::Farmer)))
+        .when(Authored::new(
+            manager(),
+            at(),
+            reclassify(Classification::Farmer),
+        ))
         .then_expect_error(PartnerError::SameClassification(Classification::Farmer));
 }
 
@@ -246,6 +272,7 @@ fn a_manager_assigns_an_active_pam_of_the_territory() {
         .given(vec![registered(PartnerId::new())])
         .when(Authored::new(
             manager(),
+            at(),
             PartnerCommand::AssignPam { pam: sarah.clone() },
         ))
         .then_expect_events(vec![PartnerEvent::PamAssigned {
@@ -270,6 +297,7 @@ fn a_reassignment_remembers_the_previous_pam() {
         ])
         .when(Authored::new(
             cxo(),
+            at(),
             PartnerCommand::AssignPam {
                 pam: marcus.clone(),
             },
@@ -287,6 +315,7 @@ fn a_pam_cannot_assign_pams() {
         .given(vec![registered(PartnerId::new())])
         .when(Authored::new(
             pam(),
+            at(),
             PartnerCommand::AssignPam {
                 pam: candidate(Role::Pam, "Southeast", true),
             },
@@ -302,6 +331,7 @@ fn a_pam_who_left_cannot_be_assigned() {
         .given(vec![registered(PartnerId::new())])
         .when(Authored::new(
             manager(),
+            at(),
             PartnerCommand::AssignPam {
                 pam: candidate(Role::Pam, "Southeast", false),
             },
@@ -315,6 +345,7 @@ fn only_a_pam_can_be_assigned_as_pam() {
         .given(vec![registered(PartnerId::new())])
         .when(Authored::new(
             manager(),
+            at(),
             PartnerCommand::AssignPam {
                 pam: candidate(Role::Manager, "Southeast", true),
             },
@@ -328,6 +359,7 @@ fn a_pam_of_another_territory_cannot_be_assigned() {
         .given(vec![registered(PartnerId::new())])
         .when(Authored::new(
             manager(),
+            at(),
             PartnerCommand::AssignPam {
                 pam: candidate(Role::Pam, "Mid-Atlantic", true),
             },
@@ -351,6 +383,7 @@ fn assigning_the_current_pam_again_is_refused() {
         ])
         .when(Authored::new(
             manager(),
+            at(),
             PartnerCommand::AssignPam { pam: sarah },
         ))
         .then_expect_error(PartnerError::SamePam);
@@ -362,6 +395,7 @@ fn a_manager_offboards_with_a_reason() {
         .given(vec![registered(PartnerId::new())])
         .when(Authored::new(
             manager(),
+            at(),
             PartnerCommand::Offboard {
                 reason: reason("no activity in six quarters"),
             },
@@ -375,6 +409,7 @@ fn a_pam_cannot_offboard() {
         .given(vec![registered(PartnerId::new())])
         .when(Authored::new(
             pam(),
+            at(),
             PartnerCommand::Offboard {
                 reason: reason("quiet"),
             },
@@ -402,7 +437,7 @@ fn an_offboarded_partner_accepts_no_changes() {
     ] {
         PartnerTest::with(())
             .given(history.clone())
-            .when(Authored::new(cxo(), command))
+            .when(Authored::new(cxo(), at(), command))
             .then_expect_error(PartnerError::Offboarded);
     }
 }
@@ -411,7 +446,11 @@ fn an_offboarded_partner_accepts_no_changes() {
 fn nothing_can_be_done_to_a_partner_never_registered() {
     PartnerTest::with(())
         .given_no_previous_events()
-        .when(Authored::new(cxo(), reclassify(Classification::Champion)))
+        .when(Authored::new(
+            cxo(),
+            at(),
+            reclassify(Classification::Champion),
+        ))
         .then_expect_error(PartnerError::NotFound);
 }
 

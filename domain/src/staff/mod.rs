@@ -90,7 +90,7 @@ impl Aggregate for Staff {
 
     async fn handle(
         &mut self,
-        Authored { actor, command }: Self::Command,
+        Authored { actor, command, .. }: Self::Command,
         _: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {

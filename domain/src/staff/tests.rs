@@ -1,8 +1,14 @@
 use cqrs_es::test::TestFramework;
 
+use chrono::{DateTime, Utc};
+
 use super::*;
 use crate::rejection::Forbidden;
 use crate::text::Reason;
+
+fn at() -> DateTime<Utc> {
+    "2026-02-14T15:00:00Z".parse().unwrap()
+}
 
 type StaffTest = TestFramework<Staff>;
 
@@ -29,7 +35,7 @@ fn joined(id: StaffId, role: Role, territory: Option<Territory>) -> StaffEvent {
 }
 
 fn by_admin(command: StaffCommand) -> Authored<StaffCommand> {
-    Authored::new(admin(), command)
+    Authored::new(admin(), at(), command)
 }
 
 fn join(id: StaffId, role: Role, territory: Option<Territory>) -> Authored<StaffCommand> {
@@ -61,6 +67,7 @@ fn only_an_admin_maintains_the_directory() {
         .given_no_previous_events()
         .when(Authored::new(
             manager,
+            at(),
             StaffCommand::Join {
                 staff_id: StaffId::new(),
                 name: Name::parse("Someone").unwrap(),
@@ -143,6 +150,7 @@ fn an_admin_cannot_change_their_own_role() {
         .given(vec![joined(me.staff_id, Role::Admin, None)])
         .when(Authored::new(
             me,
+            at(),
             StaffCommand::ChangeRole {
                 role: Role::Cxo,
                 territory: None,
@@ -250,6 +258,7 @@ fn nobody_records_their_own_departure() {
         .given(vec![joined(me.staff_id, Role::Admin, None)])
         .when(Authored::new(
             me,
+            at(),
             StaffCommand::Leave {
                 reason: Reason::parse("bye").unwrap(),
             },
