@@ -6,10 +6,14 @@
 //! the caller from the ledger, so every decision can be replayed and tested in isolation.
 
 pub mod actor;
+pub mod approval;
 pub mod as_of;
 pub mod authored;
 pub mod effective_time;
+pub mod fiscal;
+pub mod mdf_policy;
 pub mod metadata;
+pub mod money;
 pub mod partner;
 pub mod rejection;
 pub mod staff;

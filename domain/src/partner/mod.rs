@@ -44,7 +44,32 @@ pub struct PartnerProfile {
     pub offboarded: bool,
 }
 
+/// What other aggregates (RAPs, QARs, MDF) need to know of a partner at a moment. The caller
+/// resolves it from the partner's stream as of the decision's effective time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerFacts {
+    pub partner_id: PartnerId,
+    pub name: Name,
+    pub territory: Territory,
+    pub tier: Tier,
+    pub classification: Option<Classification>,
+    pub pam: Option<StaffId>,
+    pub offboarded: bool,
+}
+
 impl Partner {
+    pub fn facts(&self) -> Option<PartnerFacts> {
+        self.profile.as_ref().map(|p| PartnerFacts {
+            partner_id: p.partner_id,
+            name: p.name.clone(),
+            territory: p.territory.clone(),
+            tier: p.tier,
+            classification: p.classification,
+            pam: p.pam,
+            offboarded: p.offboarded,
+        })
+    }
+
     fn current(&self) -> Result<&PartnerProfile, PartnerError> {
         match &self.profile {
             None => Err(PartnerError::NotFound),

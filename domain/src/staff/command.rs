@@ -1,5 +1,6 @@
 //! What an Admin asks of the staff directory.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Role, StaffId, Territory};
@@ -22,5 +23,14 @@ pub enum StaffCommand {
     },
     Leave {
         reason: Reason,
+    },
+    /// A Manager or CxO lets `to` approve in their name until `until` (holidays, leave).
+    DelegateApprovals {
+        to: StaffId,
+        until: DateTime<Utc>,
+    },
+    /// Ends a delegation to `to` early.
+    EndDelegation {
+        to: StaffId,
     },
 }

@@ -23,14 +23,26 @@ pub enum StaffError {
     OwnAdminRole,
     #[error("nobody records their own departure; ask another Admin")]
     OwnDeparture,
+    #[error("only Managers and CxOs approve, so only they delegate approvals")]
+    CannotDelegate,
+    #[error("a delegation must end after it starts")]
+    DelegationEndsBeforeStart,
+    #[error("nobody delegates to themselves")]
+    SelfDelegation,
+    #[error("there is no delegation in force to that person")]
+    NoSuchDelegation,
 }
 
 impl Rejection for StaffError {
     fn kind(&self) -> RejectionKind {
         match self {
-            StaffError::Forbidden(_) | StaffError::OwnAdminRole | StaffError::OwnDeparture => {
-                RejectionKind::Forbidden
-            }
+            StaffError::Forbidden(_)
+            | StaffError::OwnAdminRole
+            | StaffError::OwnDeparture
+            | StaffError::CannotDelegate => RejectionKind::Forbidden,
+            StaffError::DelegationEndsBeforeStart => RejectionKind::Invalid { field: "until" },
+            StaffError::SelfDelegation => RejectionKind::Invalid { field: "to" },
+            StaffError::NoSuchDelegation => RejectionKind::NotFound,
             StaffError::NotFound => RejectionKind::NotFound,
             StaffError::AlreadyJoined | StaffError::HasLeft | StaffError::Unchanged => {
                 RejectionKind::Conflict
@@ -52,6 +64,10 @@ impl Rejection for StaffError {
             StaffError::Unchanged => "staff-unchanged",
             StaffError::OwnAdminRole => "own-admin-role",
             StaffError::OwnDeparture => "own-departure",
+            StaffError::CannotDelegate => "cannot-delegate",
+            StaffError::DelegationEndsBeforeStart => "delegation-ends-before-start",
+            StaffError::SelfDelegation => "self-delegation",
+            StaffError::NoSuchDelegation => "no-such-delegation",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! What happened in the staff directory.
 
+use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,15 @@ pub enum StaffEvent {
     StaffLeft {
         reason: Reason,
     },
+    ApprovalsDelegated {
+        to: StaffId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    },
+    ApprovalDelegationEnded {
+        to: StaffId,
+        at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for StaffEvent {
@@ -35,6 +45,8 @@ impl DomainEvent for StaffEvent {
             StaffEvent::StaffRoleChanged { .. } => "StaffRoleChanged",
             StaffEvent::StaffTerritoryMoved { .. } => "StaffTerritoryMoved",
             StaffEvent::StaffLeft { .. } => "StaffLeft",
+            StaffEvent::ApprovalsDelegated { .. } => "ApprovalsDelegated",
+            StaffEvent::ApprovalDelegationEnded { .. } => "ApprovalDelegationEnded",
         }
         .to_owned()
     }

@@ -12,11 +12,13 @@ pub use command::StaffCommand;
 pub use error::StaffError;
 pub use event::StaffEvent;
 
+use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Role, StaffId, Territory};
+use crate::approval::Delegation;
 use crate::authored::{Authored, Permission};
 use crate::text::Name;
 
@@ -33,10 +35,26 @@ pub enum StaffStatus {
     Left,
 }
 
+/// Managing one's own delegations: the person themselves, or an Admin for them.
+pub const DELEGATE_APPROVALS: Permission = Permission {
+    action: "staff.delegate-approvals",
+    anywhere: &[Role::Admin, Role::Manager, Role::Cxo],
+    in_territory: &[],
+};
+
 /// One person in the directory. The default value is "never joined".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Staff {
     pub profile: Option<StaffProfile>,
+    /// Delegations of this person's approvals, in the order granted.
+    pub delegations: Vec<DelegationGrant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegationGrant {
+    pub to: StaffId,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +76,21 @@ impl Staff {
             role: p.role,
             territory: p.territory.clone(),
         })
+    }
+
+    /// The delegation from this person to `delegate` in force at `at`, if any.
+    pub fn delegation_to(&self, delegate: StaffId, at: DateTime<Utc>) -> Option<Delegation> {
+        let principal = self.as_actor()?;
+        self.delegations
+            .iter()
+            .rev()
+            .find(|g| g.to == delegate && g.from <= at && at < g.until)
+            .map(|g| Delegation {
+                principal,
+                delegate,
+                from: g.from,
+                until: g.until,
+            })
     }
 
     fn active(&self) -> Result<&StaffProfile, StaffError> {
@@ -90,12 +123,79 @@ impl Aggregate for Staff {
 
     async fn handle(
         &mut self,
-        Authored { actor, command, .. }: Self::Command,
+        Authored { actor, at, command }: Self::Command,
         _: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        MAINTAIN_DIRECTORY.check_anywhere(&actor)?;
         let event = match command {
+            StaffCommand::DelegateApprovals { to, until } => {
+                let current = self.for_delegation(&actor)?;
+                if to == current.staff_id {
+                    return Err(StaffError::SelfDelegation);
+                }
+                if until <= at {
+                    return Err(StaffError::DelegationEndsBeforeStart);
+                }
+                StaffEvent::ApprovalsDelegated {
+                    to,
+                    from: at,
+                    until,
+                }
+            }
+            StaffCommand::EndDelegation { to } => {
+                self.for_delegation(&actor)?;
+                if self.delegation_to(to, at).is_none() {
+                    return Err(StaffError::NoSuchDelegation);
+                }
+                StaffEvent::ApprovalDelegationEnded { to, at }
+            }
+            directory_change => {
+                MAINTAIN_DIRECTORY.check_anywhere(&actor)?;
+                self.change_directory(&actor, directory_change)?
+            }
+        };
+        sink.write(event, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            StaffEvent::ApprovalsDelegated { to, from, until } => {
+                self.delegations.push(DelegationGrant { to, from, until });
+            }
+            StaffEvent::ApprovalDelegationEnded { to, at } => {
+                for grant in self.delegations.iter_mut().filter(|g| g.to == to) {
+                    grant.until = grant.until.min(at);
+                }
+            }
+            other => self.apply_directory(other),
+        }
+    }
+}
+
+impl Staff {
+    /// Delegations are managed by the person (a Manager or CxO) or by an Admin for them.
+    fn for_delegation(&self, actor: &Actor) -> Result<&StaffProfile, StaffError> {
+        DELEGATE_APPROVALS.check_anywhere(actor)?;
+        let current = self.active()?;
+        if actor.role != Role::Admin && actor.staff_id != current.staff_id {
+            return Err(StaffError::Forbidden(crate::rejection::Forbidden(format!(
+                "{} may only delegate their own approvals",
+                actor.capacity()
+            ))));
+        }
+        if !matches!(current.role, Role::Manager | Role::Cxo) {
+            return Err(StaffError::CannotDelegate);
+        }
+        Ok(current)
+    }
+
+    fn change_directory(
+        &self,
+        actor: &Actor,
+        command: StaffCommand,
+    ) -> Result<StaffEvent, StaffError> {
+        Ok(match command {
             StaffCommand::Join {
                 staff_id,
                 name,
@@ -148,12 +248,13 @@ impl Aggregate for Staff {
                 }
                 StaffEvent::StaffLeft { reason }
             }
-        };
-        sink.write(event, self).await;
-        Ok(())
+            StaffCommand::DelegateApprovals { .. } | StaffCommand::EndDelegation { .. } => {
+                unreachable!("delegations are handled before directory changes")
+            }
+        })
     }
 
-    fn apply(&mut self, event: Self::Event) {
+    fn apply_directory(&mut self, event: StaffEvent) {
         match event {
             StaffEvent::StaffJoined {
                 staff_id,
@@ -185,6 +286,7 @@ impl Aggregate for Staff {
                     p.status = StaffStatus::Left;
                 }
             }
+            StaffEvent::ApprovalsDelegated { .. } | StaffEvent::ApprovalDelegationEnded { .. } => {}
         }
     }
 }

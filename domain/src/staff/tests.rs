@@ -265,3 +265,145 @@ fn nobody_records_their_own_departure() {
         ))
         .then_expect_error(StaffError::OwnDeparture);
 }
+
+fn cxo_history(id: StaffId) -> Vec<StaffEvent> {
+    vec![StaffEvent::StaffJoined {
+        staff_id: id,
+        name: Name::parse("Dana CxO").unwrap(),
+        role: Role::Cxo,
+        territory: None,
+    }]
+}
+
+fn cxo_actor(id: StaffId) -> Actor {
+    Actor {
+        staff_id: id,
+        name: "Dana CxO".into(),
+        role: Role::Cxo,
+        territory: None,
+    }
+}
+
+#[test]
+fn a_cxo_delegates_approvals_for_a_fortnight() {
+    let id = StaffId::new();
+    let deputy = StaffId::new();
+    let until = at() + chrono::Duration::days(14);
+    StaffTest::with(())
+        .given(cxo_history(id))
+        .when(Authored::new(
+            cxo_actor(id),
+            at(),
+            StaffCommand::DelegateApprovals { to: deputy, until },
+        ))
+        .then_expect_events(vec![StaffEvent::ApprovalsDelegated {
+            to: deputy,
+            from: at(),
+            until,
+        }]);
+}
+
+#[test]
+fn nobody_delegates_someone_elses_approvals() {
+    let id = StaffId::new();
+    StaffTest::with(())
+        .given(cxo_history(id))
+        .when(Authored::new(
+            cxo_actor(StaffId::new()),
+            at(),
+            StaffCommand::DelegateApprovals {
+                to: StaffId::new(),
+                until: at() + chrono::Duration::days(1),
+            },
+        ))
+        .then_expect_error(StaffError::Forbidden(Forbidden(
+            "CxO may only delegate their own approvals".into(),
+        )));
+}
+
+#[test]
+fn a_pam_has_no_approvals_to_delegate() {
+    let id = StaffId::new();
+    StaffTest::with(())
+        .given(vec![joined(id, Role::Pam, Some(southeast()))])
+        .when(by_admin(StaffCommand::DelegateApprovals {
+            to: StaffId::new(),
+            until: at() + chrono::Duration::days(1),
+        }))
+        .then_expect_error(StaffError::CannotDelegate);
+}
+
+#[test]
+fn a_delegation_must_end_in_the_future_and_not_to_oneself() {
+    let id = StaffId::new();
+    StaffTest::with(())
+        .given(cxo_history(id))
+        .when(Authored::new(
+            cxo_actor(id),
+            at(),
+            StaffCommand::DelegateApprovals {
+                to: StaffId::new(),
+                until: at(),
+            },
+        ))
+        .then_expect_error(StaffError::DelegationEndsBeforeStart);
+    StaffTest::with(())
+        .given(cxo_history(id))
+        .when(Authored::new(
+            cxo_actor(id),
+            at(),
+            StaffCommand::DelegateApprovals {
+                to: id,
+                until: at() + chrono::Duration::days(1),
+            },
+        ))
+        .then_expect_error(StaffError::SelfDelegation);
+}
+
+#[test]
+fn an_ended_delegation_no_longer_counts() {
+    let id = StaffId::new();
+    let deputy = StaffId::new();
+    let mut history = cxo_history(id);
+    history.push(StaffEvent::ApprovalsDelegated {
+        to: deputy,
+        from: at(),
+        until: at() + chrono::Duration::days(14),
+    });
+    let later = at() + chrono::Duration::days(2);
+    StaffTest::with(())
+        .given(history.clone())
+        .when(Authored::new(
+            cxo_actor(id),
+            later,
+            StaffCommand::EndDelegation { to: deputy },
+        ))
+        .then_expect_events(vec![StaffEvent::ApprovalDelegationEnded {
+            to: deputy,
+            at: later,
+        }]);
+
+    let mut staff = Staff::default();
+    for e in history {
+        staff.apply(e);
+    }
+    assert!(staff.delegation_to(deputy, later).is_some());
+    staff.apply(StaffEvent::ApprovalDelegationEnded {
+        to: deputy,
+        at: later,
+    });
+    assert!(staff.delegation_to(deputy, later).is_none());
+    assert!(
+        staff.delegation_to(deputy, at()).is_some(),
+        "the past stays as it was"
+    );
+
+    StaffTest::with(())
+        .given(cxo_history(id))
+        .when(Authored::new(
+            cxo_actor(id),
+            later,
+            StaffCommand::EndDelegation { to: deputy },
+        ))
+        .then_expect_error(StaffError::NoSuchDelegation);
+}
