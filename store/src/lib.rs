@@ -1,0 +1,32 @@
+//! Channel Ledger's event log on SQLite (the embedded default) and PostgreSQL.
+//!
+//! [`Ledger`] is the one handle the rest of the program holds. It appends events with optimistic
+//! concurrency through cqrs-es ([`LedgerRepository`] implements its `PersistedEventRepository`),
+//! reads the log in one gapless global order ([`Ledger::read_global`]), and keeps the two small
+//! mutable tables beside the log: API tokens and idempotency keys. The database itself refuses
+//! any update or delete of the log (design.md §3 rule 1).
+//!
+//! Why we write our own repository instead of using postgres-es / sqlite-es, and how PostgreSQL
+//! readers never skip an event that commits late: `docs/adr/0001-own-event-repository.md` and
+//! `docs/adr/0002-global-order.md`.
+#![forbid(unsafe_code)]
+
+mod append;
+mod backend;
+mod error;
+mod idempotency;
+mod ledger;
+mod reads;
+mod record;
+mod repository;
+mod sequencer;
+mod sqlite_text;
+mod tokens;
+
+pub use backend::Backend;
+pub use error::StoreError;
+pub use idempotency::IdempotencyOutcome;
+pub use ledger::Ledger;
+pub use record::RecordedEvent;
+pub use repository::LedgerRepository;
+pub use tokens::{NewToken, TokenRecord};

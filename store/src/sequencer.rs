@@ -1,0 +1,76 @@
+//! PostgreSQL's global order: positions are given only to settled events, so a reader of
+//! `position > n` can never skip an event that commits late (docs/adr/0002-global-order.md).
+//!
+//! The SQL lives in the migration (`ledger_sequence_events`, `ledger_await_position`); this
+//! module decides when to call it and how long to wait for older transactions to finish.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio::time::Instant;
+
+use crate::StoreError;
+
+/// How long a writer or a stream reader waits for older transactions before giving up.
+pub(crate) const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
+const FIRST_PAUSE: Duration = Duration::from_millis(1);
+const LONGEST_PAUSE: Duration = Duration::from_millis(20);
+
+/// Polls until the event with internal id `event_row_id` has a position, and returns it.
+pub(crate) async fn await_position(pool: &PgPool, event_row_id: i64) -> Result<i64, StoreError> {
+    let mut backoff = Backoff::new();
+    loop {
+        let position: Option<i64> = sqlx::query_scalar("SELECT ledger_await_position($1)")
+            .bind(event_row_id)
+            .fetch_one(pool)
+            .await?;
+        if let Some(position) = position {
+            return Ok(position);
+        }
+        backoff.pause().await?;
+    }
+}
+
+/// Positions what has settled, waiting for a sequencer already running.
+pub(crate) async fn sequence(pool: &PgPool) -> Result<(), StoreError> {
+    sqlx::query("SELECT ledger_sequence_events(true)")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Positions what has settled unless another session is doing it right now (then that session
+/// will): readers call this so they never queue behind each other.
+pub(crate) async fn sequence_unless_busy(pool: &PgPool) -> Result<(), StoreError> {
+    sqlx::query("SELECT ledger_sequence_events(false)")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Short, growing pauses up to [`SETTLE_TIMEOUT`]: older transactions usually finish within
+/// a commit's time.
+pub(crate) struct Backoff {
+    deadline: Instant,
+    next: Duration,
+}
+
+impl Backoff {
+    pub(crate) fn new() -> Self {
+        Self {
+            deadline: Instant::now() + SETTLE_TIMEOUT,
+            next: FIRST_PAUSE,
+        }
+    }
+
+    /// Sleeps, or fails with [`StoreError::SequencingStalled`] once the time is up.
+    pub(crate) async fn pause(&mut self) -> Result<(), StoreError> {
+        let now = Instant::now();
+        if now >= self.deadline {
+            return Err(StoreError::SequencingStalled(SETTLE_TIMEOUT));
+        }
+        tokio::time::sleep(self.next.min(self.deadline - now)).await;
+        self.next = (self.next * 2).min(LONGEST_PAUSE);
+        Ok(())
+    }
+}

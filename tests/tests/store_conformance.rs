@@ -1,0 +1,496 @@
+//! The store's contract, run against both backends: every scenario is one async fn taking a
+//! fresh [`Ledger`], and `conformance!` makes a SQLite test and a PostgreSQL test of it.
+
+use std::collections::HashSet;
+
+use channel_ledger_store::{IdempotencyOutcome, Ledger, NewToken, StoreError};
+use channel_ledger_tests::{
+    counter_cqrs, metadata_at, postgres_ledger, raw_execute, sqlite_ledger, Counter,
+    CounterCommand, CounterEvent,
+};
+use chrono::{Duration, DurationRound, Utc};
+use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
+use cqrs_es::{AggregateError, EventStore};
+use serde_json::json;
+use uuid::Uuid;
+
+macro_rules! conformance {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $scenario() {
+                    let (ledger, _dir) = super::sqlite_ledger().await;
+                    super::$scenario(&ledger).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $scenario() {
+                    let Some(ledger) = super::postgres_ledger().await else { return };
+                    super::$scenario(&ledger).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    appended_events_read_back_with_metadata_and_both_times,
+    positions_are_dense_ascending_and_page_without_gaps,
+    stream_ids_list_streams_in_order_of_first_appearance,
+    a_stale_command_is_refused_as_a_conflict_and_appends_nothing,
+    concurrent_commands_on_one_aggregate_never_share_a_sequence,
+    metadata_without_effective_time_is_refused,
+    the_database_refuses_to_update_or_delete_the_log,
+    tokens_are_found_by_hash_listed_and_revoked_once,
+    idempotency_keys_replay_refuse_mismatches_and_can_be_abandoned,
+);
+
+async fn appended_events_read_back_with_metadata_and_both_times(ledger: &Ledger) {
+    // Arrange: a late entry, effective three days ago.
+    let cqrs = counter_cqrs(ledger);
+    let effective = (Utc::now() - Duration::days(3))
+        .duration_trunc(Duration::microseconds(1))
+        .unwrap();
+    let meta = metadata_at(effective);
+    let before = Utc::now()
+        .duration_trunc(Duration::milliseconds(1))
+        .unwrap();
+
+    // Act
+    cqrs.execute_with_metadata("c-1", CounterCommand::AddEach(vec![5, 7]), meta.clone())
+        .await
+        .unwrap();
+    cqrs.execute_with_metadata("c-1", CounterCommand::Add(-2), meta.clone())
+        .await
+        .unwrap();
+    let after = Utc::now();
+
+    // Assert
+    let stream = ledger.read_stream("Counter", "c-1").await.unwrap();
+    assert_eq!(stream.len(), 3);
+    let amounts: Vec<_> = stream.iter().map(|e| e.payload.clone()).collect();
+    assert_eq!(
+        amounts,
+        vec![
+            json!({"Added": {"amount": 5}}),
+            json!({"Added": {"amount": 7}}),
+            json!({"Added": {"amount": -2}}),
+        ]
+    );
+    for (i, event) in stream.iter().enumerate() {
+        assert_eq!(event.sequence, i as i64 + 1);
+        assert_eq!(event.aggregate_type, "Counter");
+        assert_eq!(event.aggregate_id, "c-1");
+        assert_eq!(event.event_type, "CounterAdded");
+        assert_eq!(event.event_version, "1");
+        assert_eq!(event.metadata, serde_json::to_value(&meta).unwrap());
+        assert_eq!(event.effective_at, effective);
+        assert!(
+            before <= event.recorded_at && event.recorded_at <= after,
+            "recorded_at {} not within [{before}, {after}]",
+            event.recorded_at
+        );
+        assert_eq!(event.event_id.get_version_num(), 7);
+    }
+    let ids: HashSet<_> = stream.iter().map(|e| e.event_id).collect();
+    assert_eq!(ids.len(), 3);
+
+    let loaded = ledger
+        .event_store::<Counter>()
+        .load_aggregate("c-1")
+        .await
+        .unwrap();
+    let mut context = loaded;
+    let counter = cqrs_es::AggregateContext::aggregate(&mut context).clone();
+    assert_eq!(
+        counter,
+        Counter {
+            total: 10,
+            additions: 3
+        }
+    );
+}
+
+async fn positions_are_dense_ascending_and_page_without_gaps(ledger: &Ledger) {
+    // Arrange
+    assert_eq!(ledger.head_position().await.unwrap(), 0);
+    assert!(ledger.read_global(0, 10).await.unwrap().is_empty());
+    let cqrs = counter_cqrs(ledger);
+    let meta = metadata_at(Utc::now());
+    for (id, amounts) in [
+        ("a", vec![1]),
+        ("b", vec![2, 3]),
+        ("a", vec![4]),
+        ("c", vec![5, 6, 7]),
+        ("b", vec![8]),
+    ] {
+        cqrs.execute_with_metadata(id, CounterCommand::AddEach(amounts), meta.clone())
+            .await
+            .unwrap();
+    }
+
+    // Act
+    let all = ledger.read_global(0, 1000).await.unwrap();
+    let mut paged = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = ledger.read_global(after, 3).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.position;
+        paged.extend(page);
+    }
+
+    // Assert
+    let positions: Vec<i64> = all.iter().map(|e| e.position).collect();
+    assert_eq!(positions, (1..=8).collect::<Vec<_>>());
+    let amounts: Vec<i64> = all
+        .iter()
+        .map(|e| e.payload["Added"]["amount"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        amounts,
+        vec![1, 2, 3, 4, 5, 6, 7, 8],
+        "global order is commit order"
+    );
+    assert_eq!(paged, all);
+    assert_eq!(ledger.head_position().await.unwrap(), 8);
+    assert!(ledger.read_global(8, 10).await.unwrap().is_empty());
+    assert_eq!(ledger.read_global(6, 10).await.unwrap().len(), 2);
+    assert_eq!(
+        ledger.position_of("Counter", "b", 2).await.unwrap(),
+        Some(3)
+    );
+    assert_eq!(
+        ledger.position_of("Counter", "b", 3).await.unwrap(),
+        Some(8)
+    );
+    assert_eq!(ledger.position_of("Counter", "b", 4).await.unwrap(), None);
+    let b: Vec<i64> = ledger
+        .read_stream("Counter", "b")
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.position)
+        .collect();
+    assert_eq!(b, vec![2, 3, 8]);
+    assert!(ledger
+        .read_stream("Counter", "nobody")
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+async fn stream_ids_list_streams_in_order_of_first_appearance(ledger: &Ledger) {
+    let cqrs = counter_cqrs(ledger);
+    let meta = metadata_at(Utc::now());
+    for id in ["zeta", "alpha", "zeta", "mid", "alpha"] {
+        cqrs.execute_with_metadata(id, CounterCommand::Add(1), meta.clone())
+            .await
+            .unwrap();
+    }
+
+    assert_eq!(
+        ledger.stream_ids("Counter").await.unwrap(),
+        vec!["zeta", "alpha", "mid"]
+    );
+    assert!(ledger.stream_ids("Partner").await.unwrap().is_empty());
+}
+
+async fn a_stale_command_is_refused_as_a_conflict_and_appends_nothing(ledger: &Ledger) {
+    // Arrange: two loads of the same aggregate, as two concurrent requests would make.
+    let store = ledger.event_store::<Counter>();
+    let meta = metadata_at(Utc::now());
+    counter_cqrs(ledger)
+        .execute_with_metadata("shared", CounterCommand::Add(1), meta.clone())
+        .await
+        .unwrap();
+    let first = store.load_aggregate("shared").await.unwrap();
+    let second = store.load_aggregate("shared").await.unwrap();
+
+    // Act
+    let won = store
+        .commit(
+            vec![CounterEvent::Added { amount: 10 }],
+            first,
+            meta.clone(),
+        )
+        .await;
+    let lost = store
+        .commit(
+            vec![
+                CounterEvent::Added { amount: 20 },
+                CounterEvent::Added { amount: 30 },
+            ],
+            second,
+            meta.clone(),
+        )
+        .await;
+
+    // Assert
+    assert!(won.is_ok(), "{won:?}");
+    assert!(
+        matches!(lost, Err(AggregateError::AggregateConflict)),
+        "{lost:?}"
+    );
+    let stream = ledger.read_stream("Counter", "shared").await.unwrap();
+    let amounts: Vec<i64> = stream
+        .iter()
+        .map(|e| e.payload["Added"]["amount"].as_i64().unwrap())
+        .collect();
+    assert_eq!(amounts, vec![1, 10], "the losing command appended nothing");
+    assert_eq!(ledger.head_position().await.unwrap(), 2);
+}
+
+async fn concurrent_commands_on_one_aggregate_never_share_a_sequence(ledger: &Ledger) {
+    // Arrange
+    const WRITERS: usize = 8;
+    let meta = metadata_at(Utc::now());
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(WRITERS));
+
+    // Act
+    let tasks: Vec<_> = (0..WRITERS)
+        .map(|i| {
+            let cqrs = counter_cqrs(ledger);
+            let meta = meta.clone();
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                cqrs.execute_with_metadata(
+                    "hot",
+                    CounterCommand::AddEach(vec![i as i64 + 1, 100]),
+                    meta,
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut appended = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) => appended += 1,
+            Err(AggregateError::AggregateConflict) => {}
+            Err(other) => panic!("unexpected error: {other:?}"),
+        }
+    }
+
+    // Assert
+    assert!(appended >= 1);
+    let stream = ledger.read_stream("Counter", "hot").await.unwrap();
+    let sequences: Vec<i64> = stream.iter().map(|e| e.sequence).collect();
+    assert_eq!(sequences, (1..=2 * appended as i64).collect::<Vec<_>>());
+    let positions: Vec<i64> = ledger
+        .read_global(0, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.position)
+        .collect();
+    assert_eq!(positions, (1..=2 * appended as i64).collect::<Vec<_>>());
+}
+
+async fn metadata_without_effective_time_is_refused(ledger: &Ledger) {
+    // Through cqrs-es: no metadata at all.
+    let result = counter_cqrs(ledger)
+        .execute_with_metadata("m", CounterCommand::Add(1), Default::default())
+        .await;
+    match result {
+        Err(AggregateError::UnexpectedError(e)) => {
+            assert!(e.to_string().contains("effective_at"), "{e}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+
+    // Through the repository: a malformed time.
+    let event = SerializedEvent::new(
+        "m".into(),
+        1,
+        "Counter".into(),
+        "CounterAdded".into(),
+        "1".into(),
+        json!({"Added": {"amount": 1}}),
+        json!({"effective_at": "last Tuesday"}),
+    );
+    let result = ledger.repository().persist::<Counter>(&[event], None).await;
+    match result {
+        Err(PersistenceError::UnknownError(e)) => {
+            assert!(e.to_string().contains("effective_at"), "{e}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(ledger.head_position().await.unwrap(), 0);
+    assert!(ledger.stream_ids("Counter").await.unwrap().is_empty());
+}
+
+async fn the_database_refuses_to_update_or_delete_the_log(ledger: &Ledger) {
+    // Arrange
+    counter_cqrs(ledger)
+        .execute_with_metadata(
+            "x",
+            CounterCommand::AddEach(vec![1, 2]),
+            metadata_at(Utc::now()),
+        )
+        .await
+        .unwrap();
+    let before = ledger.read_global(0, 10).await.unwrap();
+    let mut statements = vec![
+        "UPDATE events SET event_type = 'Tampered'",
+        "UPDATE events SET payload = '{}' WHERE sequence = 2",
+        "DELETE FROM events WHERE sequence = 2",
+        "DELETE FROM events",
+        "UPDATE event_positions SET position = position + 100",
+        "DELETE FROM event_positions",
+    ];
+    if ledger.postgres_pool().is_some() {
+        statements.extend(["TRUNCATE event_positions", "TRUNCATE events CASCADE"]);
+    }
+
+    // Act / Assert
+    for sql in statements {
+        let err = raw_execute(ledger, sql)
+            .await
+            .expect_err(&format!("`{sql}` must be refused"));
+        assert!(
+            err.to_string().contains("the event log is append-only"),
+            "`{sql}` failed for another reason: {err}"
+        );
+    }
+    assert_eq!(ledger.read_global(0, 10).await.unwrap(), before);
+}
+
+async fn tokens_are_found_by_hash_listed_and_revoked_once(ledger: &Ledger) {
+    // Arrange
+    let now = Utc::now()
+        .duration_trunc(Duration::microseconds(1))
+        .unwrap();
+    let staff = Uuid::now_v7();
+    let admin = Uuid::now_v7();
+    let token = |n: u8, label: &str| NewToken {
+        token_id: Uuid::now_v7(),
+        staff_id: staff,
+        token_hash: [n; 32],
+        label: label.into(),
+        created_at: now + Duration::seconds(n.into()),
+        created_by: admin,
+    };
+    let laptop = token(1, "laptop");
+    let ci = token(2, "ci");
+    ledger.insert_token(&laptop).await.unwrap();
+    ledger.insert_token(&ci).await.unwrap();
+
+    // Act / Assert
+    let found = ledger.find_token_by_hash(&[1; 32]).await.unwrap().unwrap();
+    assert_eq!(found.token_id, laptop.token_id);
+    assert_eq!((found.staff_id, found.created_by), (staff, admin));
+    assert_eq!(found.label, "laptop");
+    assert_eq!(found.created_at, laptop.created_at);
+    assert_eq!(found.token_hash, [1; 32]);
+    assert!(!found.is_revoked());
+    assert_eq!(ledger.find_token_by_hash(&[9; 32]).await.unwrap(), None);
+
+    let duplicate = NewToken {
+        token_id: Uuid::now_v7(),
+        ..token(1, "copy")
+    };
+    assert!(matches!(
+        ledger.insert_token(&duplicate).await,
+        Err(StoreError::Database(_))
+    ));
+
+    let revoked_at = now + Duration::minutes(5);
+    assert!(ledger
+        .revoke_token(laptop.token_id, admin, revoked_at)
+        .await
+        .unwrap());
+    assert!(!ledger
+        .revoke_token(laptop.token_id, admin, revoked_at)
+        .await
+        .unwrap());
+    assert!(!ledger
+        .revoke_token(Uuid::now_v7(), admin, revoked_at)
+        .await
+        .unwrap());
+    let found = ledger.find_token_by_hash(&[1; 32]).await.unwrap().unwrap();
+    assert_eq!(
+        (found.revoked_at, found.revoked_by),
+        (Some(revoked_at), Some(admin))
+    );
+
+    let listed = ledger.list_tokens(staff).await.unwrap();
+    let labels: Vec<_> = listed
+        .iter()
+        .map(|t| (t.label.as_str(), t.is_revoked()))
+        .collect();
+    assert_eq!(labels, vec![("laptop", true), ("ci", false)]);
+    assert!(ledger.list_tokens(admin).await.unwrap().is_empty());
+}
+
+async fn idempotency_keys_replay_refuse_mismatches_and_can_be_abandoned(ledger: &Ledger) {
+    use IdempotencyOutcome::*;
+    let (scope, other_scope) = ("staff-1", "staff-2");
+    let (hash, other_hash) = ([7; 32], [8; 32]);
+
+    // A first request, done and replayed.
+    assert_eq!(
+        ledger.idempotency_begin(scope, "k1", &hash).await.unwrap(),
+        New
+    );
+    assert_eq!(
+        ledger.idempotency_begin(scope, "k1", &hash).await.unwrap(),
+        InProgress
+    );
+    ledger
+        .idempotency_complete(scope, "k1", 201, r#"{"id":1}"#)
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger.idempotency_begin(scope, "k1", &hash).await.unwrap(),
+        Replay {
+            status: 201,
+            body: r#"{"id":1}"#.into()
+        }
+    );
+    assert_eq!(
+        ledger
+            .idempotency_begin(scope, "k1", &other_hash)
+            .await
+            .unwrap(),
+        Mismatch
+    );
+    assert!(matches!(
+        ledger.idempotency_complete(scope, "k1", 500, "again").await,
+        Err(StoreError::IdempotencyKeyNotPending { .. })
+    ));
+    // Completed keys are not abandoned.
+    ledger.idempotency_abandon(scope, "k1").await.unwrap();
+    assert!(matches!(
+        ledger.idempotency_begin(scope, "k1", &hash).await.unwrap(),
+        Replay { .. }
+    ));
+
+    // Keys belong to their scope.
+    assert_eq!(
+        ledger
+            .idempotency_begin(other_scope, "k1", &other_hash)
+            .await
+            .unwrap(),
+        New
+    );
+
+    // A failed attempt is abandoned and may be retried, even with another body.
+    assert_eq!(
+        ledger.idempotency_begin(scope, "k2", &hash).await.unwrap(),
+        New
+    );
+    ledger.idempotency_abandon(scope, "k2").await.unwrap();
+    assert_eq!(
+        ledger
+            .idempotency_begin(scope, "k2", &other_hash)
+            .await
+            .unwrap(),
+        New
+    );
+}
