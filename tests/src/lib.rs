@@ -1,0 +1,12 @@
+//! Test harness shared by the end-to-end tests: a fresh database per test on either backend,
+//! and a small aggregate to drive the store through cqrs-es.
+//!
+//! PostgreSQL tests need a cluster: `scripts/test` starts a throwaway one and exports
+//! `LEDGER_TEST_PG_URL`; with `LEDGER_SKIP_POSTGRES=1` they are skipped instead.
+
+pub mod counter;
+pub mod db;
+pub mod http;
+
+pub use counter::{counter_cqrs, metadata_at, Counter, CounterCommand, CounterEvent};
+pub use db::{postgres_ledger, raw_execute, sqlite_ledger};

@@ -1,0 +1,57 @@
+//! The command line: `serve`, `bootstrap` and `token`. Every setting also comes from an
+//! environment variable. Command output (a token) goes to stdout; logs and errors go to stderr.
+
+pub mod bootstrap;
+pub mod serve;
+pub mod token;
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{LogFormat, DEFAULT_DATABASE_URL};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "channel-ledger",
+    version,
+    about = "Channel Ledger: the partner program's memory"
+)]
+pub struct Cli {
+    /// The ledger's database: sqlite://<file> (created if missing) or postgres://…
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+    /// Log format on stderr.
+    #[arg(long, env = "LEDGER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API.
+    Serve(serve::ServeArgs),
+    /// Create the first Admin of an empty ledger and print their token.
+    Bootstrap(bootstrap::BootstrapArgs),
+    /// Issue or revoke API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.database_url, args).await,
+        Command::Bootstrap(args) => bootstrap::run(&cli.database_url, args).await,
+        Command::Token(cmd) => token::run(&cli.database_url, cmd).await,
+    }
+}
+
+/// Prints a secret on its own line on stdout: the command's only output.
+pub fn print_line(line: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()?;
+    Ok(())
+}

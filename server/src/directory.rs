@@ -1,0 +1,108 @@
+//! The staff directory as of a moment, folded from the Staff streams in the log.
+//!
+//! Authority is checked against the directory as it stood when a decision took effect
+//! (design.md §3.3): [`actor_as_of`] answers "who was this person then", and
+//! [`pam_candidate`] does the same for a proposed PAM.
+
+use channel_ledger_domain::as_of::fold_as_effective;
+use channel_ledger_domain::partner::PamCandidate;
+use channel_ledger_domain::staff::{Staff, StaffStatus};
+use channel_ledger_domain::{Actor, Role, StaffId};
+use channel_ledger_store::{Ledger, RecordedEvent};
+use chrono::{DateTime, Utc};
+use cqrs_es::Aggregate;
+use serde::de::DeserializeOwned;
+use tracing::instrument;
+
+use crate::problem::ApiError;
+
+/// One stream folded as of `moment` (as effective).
+pub async fn aggregate_as_of<A>(
+    ledger: &Ledger,
+    id: &str,
+    moment: DateTime<Utc>,
+) -> Result<A, ApiError>
+where
+    A: Aggregate,
+    A::Event: DeserializeOwned,
+{
+    let events = ledger.read_stream(A::TYPE, id).await?;
+    let pairs = decode::<A::Event>(events)?;
+    Ok(fold_as_effective::<A>(pairs, moment))
+}
+
+/// `(effective_at, event)` pairs of recorded events, in stream order.
+pub fn decode<E: DeserializeOwned>(
+    events: Vec<RecordedEvent>,
+) -> Result<Vec<(DateTime<Utc>, E)>, ApiError> {
+    events
+        .into_iter()
+        .map(|e| {
+            let event = serde_json::from_value(e.payload).map_err(|err| {
+                ApiError::internal(format!(
+                    "event at position {} does not decode as {}: {err}",
+                    e.position, e.aggregate_type
+                ))
+            })?;
+            Ok((e.effective_at, event))
+        })
+        .collect()
+}
+
+/// The person as they were at `moment`, if they were active staff then.
+#[instrument(skip_all, fields(staff.id = %staff_id, moment = %moment), err)]
+pub async fn actor_as_of(
+    ledger: &Ledger,
+    staff_id: StaffId,
+    moment: DateTime<Utc>,
+) -> Result<Option<Actor>, ApiError> {
+    let staff: Staff = aggregate_as_of(ledger, &staff_id.to_string(), moment).await?;
+    Ok(staff.as_actor())
+}
+
+/// The proposed PAM as the directory knew them at `moment`. Someone unknown then is an inactive
+/// candidate, so the aggregate refuses them with `pam-not-active`.
+pub async fn pam_candidate(
+    ledger: &Ledger,
+    staff_id: StaffId,
+    moment: DateTime<Utc>,
+) -> Result<PamCandidate, ApiError> {
+    let staff: Staff = aggregate_as_of(ledger, &staff_id.to_string(), moment).await?;
+    Ok(match staff.profile {
+        Some(p) => PamCandidate {
+            staff_id,
+            name: p.name.to_string(),
+            role: p.role,
+            territory: p.territory,
+            active: p.status == StaffStatus::Active,
+        },
+        None => PamCandidate {
+            staff_id,
+            name: String::new(),
+            role: Role::Pam,
+            territory: None,
+            active: false,
+        },
+    })
+}
+
+/// Every Staff stream folded as of `moment`, in order of joining.
+pub async fn all_staff(ledger: &Ledger, moment: DateTime<Utc>) -> Result<Vec<Staff>, ApiError> {
+    let mut out = Vec::new();
+    for id in ledger.stream_ids(Staff::TYPE).await? {
+        let staff: Staff = aggregate_as_of(ledger, &id, moment).await?;
+        if staff.profile.is_some() {
+            out.push(staff);
+        }
+    }
+    Ok(out)
+}
+
+/// True when some Admin is active now: bootstrap refuses then.
+pub async fn has_active_admin(ledger: &Ledger, now: DateTime<Utc>) -> Result<bool, ApiError> {
+    Ok(all_staff(ledger, now)
+        .await?
+        .iter()
+        .filter_map(Staff::as_actor)
+        .any(|a| a.role == Role::Admin))
+}

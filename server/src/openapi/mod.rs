@@ -1,0 +1,116 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations (utoipa), served at
+//! `GET /api/v1/openapi.json`. A test holds it to the list of registered routes.
+
+use axum::Json;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoResponses, Modify, OpenApi};
+
+pub mod schemas;
+
+use crate::problem::ProblemDetails;
+use crate::routes::{events, health, partners, staff, tokens};
+
+/// Errors any command (POST) may answer.
+#[derive(Debug, IntoResponses)]
+pub enum CommandErrors {
+    /// Malformed JSON.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(ProblemDetails),
+    /// No valid bearer token, or its owner has left.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(ProblemDetails),
+    /// The role or territory (as of the effective time) does not allow it.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(ProblemDetails),
+    /// No such record.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(ProblemDetails),
+    /// The record's state forbids it, or another change was committed first (re-read and retry),
+    /// or a request with the same Idempotency-Key is still in progress.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(ProblemDetails),
+    /// The body is over 1 MiB.
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(ProblemDetails),
+    /// The body is not JSON.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(ProblemDetails),
+    /// A field is missing, unknown, of the wrong type or invalid; `field` names it.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Unprocessable(ProblemDetails),
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(ProblemDetails),
+    /// The database is unavailable.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(ProblemDetails),
+}
+
+/// Errors any read may answer.
+#[derive(Debug, IntoResponses)]
+pub enum ReadErrors {
+    /// No valid bearer token, or its owner has left.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(ProblemDetails),
+    /// The role does not allow this read.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(ProblemDetails),
+    /// No such record, or outside the caller's territory.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(ProblemDetails),
+    /// A query parameter is invalid; `field` names it.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Unprocessable(ProblemDetails),
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(ProblemDetails),
+    /// The database is unavailable.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(ProblemDetails),
+}
+
+/// The readiness probe's failure.
+#[derive(Debug, IntoResponses)]
+pub enum ReadyErrors {
+    /// The database is unavailable.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(ProblemDetails),
+}
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Channel Ledger",
+        description = "An event-sourced partner-program ledger. Every change is an immutable event."
+    ),
+    paths(
+        health::health, health::ready, health::metrics, serve,
+        events::global_log,
+        staff::join, staff::list, staff::get_one, staff::change_role, staff::move_territory, staff::leave,
+        tokens::create, tokens::list, tokens::revoke,
+        partners::commands::register, partners::queries::list, partners::queries::get_one,
+        partners::queries::events, partners::commands::change_tier, partners::commands::reclassify,
+        partners::commands::assign_pam, partners::commands::offboard,
+    ),
+    components(schemas(ProblemDetails)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+#[derive(Debug)]
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,143 @@
+//! Reading partners. Without projections yet, a list folds every Partner stream (fine at this size;
+//! the projections issue replaces it with a read model).
+
+use axum::extract::{Path, State};
+use axum::Json;
+use channel_ledger_domain::partner::{
+    Classification, CompanySize, Partner, PartnerId, PartnerProfile, PartnerType, Tier,
+};
+use channel_ledger_domain::{StaffId, Territory};
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{not_found, partner_id, Scope};
+use crate::auth::Authenticated;
+use crate::directory::aggregate_as_of;
+use crate::openapi::ReadErrors;
+use crate::problem::ApiError;
+use crate::routes::events::EventView;
+use crate::state::AppState;
+
+/// A partner as it stands now.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PartnerView {
+    #[schema(value_type = uuid::Uuid)]
+    pub partner_id: PartnerId,
+    pub name: String,
+    #[schema(value_type = crate::openapi::schemas::PartnerTypeSchema)]
+    pub partner_type: PartnerType,
+    #[schema(value_type = String)]
+    pub territory: Territory,
+    pub headquarters: String,
+    #[schema(value_type = crate::openapi::schemas::CompanySizeSchema)]
+    pub size: CompanySize,
+    pub specialization: Option<String>,
+    #[schema(value_type = crate::openapi::schemas::TierSchema)]
+    pub tier: Tier,
+    #[schema(value_type = Option<crate::openapi::schemas::ClassificationSchema>)]
+    pub classification: Option<Classification>,
+    #[schema(value_type = Option<uuid::Uuid>)]
+    pub pam_id: Option<StaffId>,
+    pub offboarded: bool,
+}
+
+impl From<PartnerProfile> for PartnerView {
+    fn from(p: PartnerProfile) -> Self {
+        Self {
+            partner_id: p.partner_id,
+            name: p.name.to_string(),
+            partner_type: p.partner_type,
+            territory: p.territory,
+            headquarters: p.headquarters.to_string(),
+            size: p.size,
+            specialization: p.specialization.map(String::from),
+            tier: p.tier,
+            classification: p.classification,
+            pam_id: p.pam,
+            offboarded: p.offboarded,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PartnerList {
+    pub partners: Vec<PartnerView>,
+}
+
+/// One partner's stream with full metadata, positions and both times.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PartnerEvents {
+    #[schema(value_type = uuid::Uuid)]
+    pub partner_id: PartnerId,
+    pub events: Vec<EventView>,
+}
+
+async fn visible(
+    state: &AppState,
+    scope: &Scope,
+    id: PartnerId,
+) -> Result<PartnerProfile, ApiError> {
+    let partner: Partner = aggregate_as_of(&state.ledger, &id.to_string(), state.now()).await?;
+    partner
+        .profile
+        .filter(|p| scope.allows(&p.territory))
+        .ok_or_else(not_found)
+}
+
+/// Partners the caller may see: their territory (PAM, Manager) or all (CxO, Finance, Auditor).
+#[utoipa::path(get, path = "/api/v1/partners", tag = "partners",
+    responses((status = 200, body = PartnerList), ReadErrors), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<PartnerList>, ApiError> {
+    let scope = Scope::of(&auth.actor)?;
+    let mut partners = Vec::new();
+    for id in state.ledger.stream_ids(Partner::TYPE).await? {
+        let partner: Partner = aggregate_as_of(&state.ledger, &id, state.now()).await?;
+        if let Some(p) = partner.profile.filter(|p| scope.allows(&p.territory)) {
+            partners.push(PartnerView::from(p));
+        }
+    }
+    Ok(Json(PartnerList { partners }))
+}
+
+/// One partner. Outside the caller's territory it answers 404, as if it did not exist.
+#[utoipa::path(get, path = "/api/v1/partners/{id}", tag = "partners",
+    params(("id" = Uuid, Path, description = "Partner id")),
+    responses((status = 200, body = PartnerView), ReadErrors), security(("bearer" = [])))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<PartnerView>, ApiError> {
+    let scope = Scope::of(&auth.actor)?;
+    let profile = visible(&state, &scope, partner_id(&id)?).await?;
+    Ok(Json(PartnerView::from(profile)))
+}
+
+/// A partner's full history in stream order, with metadata, positions and both times.
+#[utoipa::path(get, path = "/api/v1/partners/{id}/events", tag = "partners",
+    params(("id" = Uuid, Path, description = "Partner id")),
+    responses((status = 200, body = PartnerEvents), ReadErrors), security(("bearer" = [])))]
+pub async fn events(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<PartnerEvents>, ApiError> {
+    let scope = Scope::of(&auth.actor)?;
+    let id = partner_id(&id)?;
+    visible(&state, &scope, id).await?;
+    let events = state
+        .ledger
+        .read_stream(Partner::TYPE, &id.to_string())
+        .await?
+        .into_iter()
+        .map(EventView::from)
+        .collect();
+    Ok(Json(PartnerEvents {
+        partner_id: id,
+        events,
+    }))
+}
