@@ -88,7 +88,6 @@ impl FiscalCalendar {
 
 /// A fiscal quarter, e.g. FY26 Q2. Serialized as its label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "FY26 Q2"))]
 #[serde(try_from = "String", into = "String")]
 pub struct FiscalQuarter {
     pub year: i32,
@@ -123,6 +122,21 @@ impl FiscalQuarter {
         (self.year - earlier.year) * 4 + i32::from(self.quarter) - i32::from(earlier.quarter)
     }
 }
+
+/// On the wire a quarter is its label, so its schema is a string.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for FiscalQuarter {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^FY\d{2} Q[1-4]$"))
+            .examples(["FY26 Q2"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for FiscalQuarter {}
 
 impl fmt::Display for FiscalQuarter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
