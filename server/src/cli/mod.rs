@@ -1,6 +1,7 @@
 //! The command line: `serve`, `bootstrap` and `token`. Every setting also comes from an
 //! environment variable. Command output (a token) goes to stdout; logs and errors go to stderr.
 
+pub mod bench;
 pub mod bootstrap;
 pub mod serve;
 pub mod token;
@@ -37,6 +38,8 @@ pub enum Command {
     /// Issue or revoke API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Measure commands/s against raw inserts on a fresh ledger (design.md §6).
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the parsed command.
@@ -45,6 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&cli.database_url, args).await,
         Command::Bootstrap(args) => bootstrap::run(&cli.database_url, args).await,
         Command::Token(cmd) => token::run(&cli.database_url, cmd).await,
+        Command::Bench(args) => bench::run(&cli.database_url, args).await,
     }
 }
 
