@@ -106,59 +106,84 @@ impl Ledger {
     }
 }
 
+/// `INSERT INTO events (…) VALUES (…), (…), …` for `n` events with `?` or `$n` placeholders.
+/// One statement is atomic on its own, so a command's events need no explicit transaction: that
+/// saves the BEGIN and COMMIT round trips, and on SQLite an autocommit write takes the write lock
+/// at once, so it cannot deadlock against another writer.
+fn insert_statement(n: usize, numbered: bool, returning: &str) -> String {
+    const COLUMNS: usize = 9;
+    let mut sql = String::from(
+        "INSERT INTO events (event_id, aggregate_type, aggregate_id, sequence, event_type, \
+         event_version, payload, metadata, effective_at) VALUES ",
+    );
+    for row in 0..n {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for col in 0..COLUMNS {
+            if col > 0 {
+                sql.push_str(", ");
+            }
+            if numbered {
+                sql.push_str(&format!("${}", row * COLUMNS + col + 1));
+            } else {
+                sql.push('?');
+            }
+        }
+        sql.push(')');
+    }
+    sql.push_str(returning);
+    sql
+}
+
+/// The first event of a batch that conflicts stands for the whole batch's conflict.
+fn classify(events: &[NewEvent<'_>], err: sqlx::Error) -> StoreError {
+    events[0].classify(err)
+}
+
 async fn append_sqlite(pool: &sqlx::SqlitePool, events: &[NewEvent<'_>]) -> Result<(), StoreError> {
-    // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
-    // writes can deadlock against another writer instead of waiting for it.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let sql = insert_statement(events.len(), false, "");
+    let mut query = sqlx::query(&sql);
     for new in events {
         let e = new.event;
-        sqlx::query(
-            "INSERT INTO events (event_id, aggregate_type, aggregate_id, sequence, event_type, \
-             event_version, payload, metadata, effective_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(new.event_id.hyphenated())
-        .bind(&e.aggregate_type)
-        .bind(&e.aggregate_id)
-        .bind(new.sequence)
-        .bind(&e.event_type)
-        .bind(&e.event_version)
-        .bind(Json(&e.payload))
-        .bind(Json(&e.metadata))
-        .bind(sqlite_text::instant(new.effective_at))
-        .execute(&mut *tx)
-        .await
-        .map_err(|err| new.classify(err))?;
+        query = query
+            .bind(new.event_id.hyphenated().to_string())
+            .bind(&e.aggregate_type)
+            .bind(&e.aggregate_id)
+            .bind(new.sequence)
+            .bind(&e.event_type)
+            .bind(&e.event_version)
+            .bind(Json(&e.payload))
+            .bind(Json(&e.metadata))
+            .bind(sqlite_text::instant(new.effective_at));
     }
-    // The AFTER INSERT trigger has already given each event its position.
-    tx.commit().await?;
+    // The AFTER INSERT trigger gives each event its position inside the same statement.
+    query
+        .execute(pool)
+        .await
+        .map_err(|err| classify(events, err))?;
     Ok(())
 }
 
 async fn append_postgres(pool: &sqlx::PgPool, events: &[NewEvent<'_>]) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
-    let mut last_id = 0_i64;
+    let sql = insert_statement(events.len(), true, " RETURNING id");
+    let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for new in events {
         let e = new.event;
-        last_id = sqlx::query_scalar(
-            "INSERT INTO events (event_id, aggregate_type, aggregate_id, sequence, event_type, \
-             event_version, payload, metadata, effective_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(new.event_id)
-        .bind(&e.aggregate_type)
-        .bind(&e.aggregate_id)
-        .bind(new.sequence)
-        .bind(&e.event_type)
-        .bind(&e.event_version)
-        .bind(Json(&e.payload))
-        .bind(Json(&e.metadata))
-        .bind(new.effective_at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|err| new.classify(err))?;
+        query = query
+            .bind(new.event_id)
+            .bind(&e.aggregate_type)
+            .bind(&e.aggregate_id)
+            .bind(new.sequence)
+            .bind(&e.event_type)
+            .bind(&e.event_version)
+            .bind(Json(&e.payload))
+            .bind(Json(&e.metadata))
+            .bind(new.effective_at);
     }
-    tx.commit().await?;
+    let ids = query
+        .fetch_all(pool)
+        .await
+        .map_err(|err| classify(events, err))?;
+    let last_id = ids.into_iter().max().unwrap_or_default();
     // The events are durable now; positions come from the sequencer once every older
     // transaction has settled. Waiting here gives read-your-writes on the global log.
     if let Err(err) = sequencer::await_position(pool, last_id).await {

@@ -33,7 +33,7 @@ pub struct BenchArgs {
 /// SQLite URL a throwaway database in a temporary directory is used instead, so a bench never
 /// writes into `./channel-ledger.db`.
 pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
-    if args.writers.iter().any(|&w| w == 0) || args.commands == 0 {
+    if args.writers.contains(&0) || args.commands == 0 {
         bail!("--writers and --commands must be positive");
     }
     let scratch = tempfile::tempdir().context("creating a scratch directory")?;
