@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod directory;
 pub mod extract;
+pub mod facts;
 pub mod idempotency;
 pub mod metrics;
 pub mod openapi;

@@ -8,7 +8,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 pub mod schemas;
 
 use crate::problem::ProblemDetails;
-use crate::routes::{events, health, partners, staff, tokens};
+use crate::routes::{delegations, events, health, partners, raps, staff, tokens};
 
 /// Errors any command (POST) may answer.
 #[derive(Debug, IntoResponses)]
@@ -85,10 +85,31 @@ pub enum ReadyErrors {
         health::health, health::ready, health::metrics, serve,
         events::global_log,
         staff::join, staff::list, staff::get_one, staff::change_role, staff::move_territory, staff::leave,
+        delegations::delegate, delegations::end,
         tokens::create, tokens::list, tokens::revoke,
         partners::commands::register, partners::queries::list, partners::queries::get_one,
         partners::queries::events, partners::commands::change_tier, partners::commands::reclassify,
         partners::commands::assign_pam, partners::commands::offboard,
+        crate::routes::qars::queries::overview, crate::routes::qars::commands::open,
+        crate::routes::qars::commands::review_commitment, crate::routes::qars::commands::record_discussion,
+        crate::routes::qars::commands::lock_plan, crate::routes::qars::commands::complete,
+        crate::routes::cohorts::queries::list, crate::routes::cohorts::queries::get_one,
+        crate::routes::cohorts::commands::draft, crate::routes::cohorts::commands::revise,
+        crate::routes::cohorts::commands::approve, crate::routes::cohorts::commands::reject,
+        crate::routes::cohorts::commands::review,
+        crate::routes::mdf::budgets::set_budget, crate::routes::mdf::budgets::raise_budget, crate::routes::mdf::budgets::allocate,
+        crate::routes::mdf::budgets::request_exemption, crate::routes::mdf::budgets::approve_exemption, crate::routes::mdf::budgets::reject_exemption,
+        crate::routes::mdf::budget_view::get_budget, crate::routes::mdf::requests::draft, crate::routes::mdf::requests::add_activity,
+        crate::routes::mdf::requests::remove_activity, crate::routes::mdf::requests::submit, crate::routes::mdf::requests::withdraw,
+        crate::routes::mdf::review::return_request, crate::routes::mdf::review::reject_request, crate::routes::mdf::review::decline_request,
+        crate::routes::mdf::review::approve_activity, crate::routes::mdf::review::reject_activity, crate::routes::mdf::claims::submit_claim,
+        crate::routes::mdf::claims::submit_proof, crate::routes::mdf::claims::accept_proof, crate::routes::mdf::claims::reject_proof,
+        crate::routes::mdf::claims::record_payment, crate::routes::mdf::request_views::list, crate::routes::mdf::request_views::get_one,
+        crate::routes::mdf::ledger::get_ledger,
+        raps::drafting::draft, raps::queries::for_partner, raps::queries::list, raps::queries::get_one,
+        raps::drafting::revise, raps::drafting::submit, raps::decisions::approve, raps::decisions::reject,
+        raps::drafting::propose_amendment, raps::accounts::advance, raps::accounts::win,
+        raps::accounts::lose, raps::accounts::close,
     ),
     components(schemas(ProblemDetails)),
     modifiers(&BearerAuth)

@@ -2,9 +2,14 @@
 //! authentication and idempotency in front of everything but the public probes, and records
 //! every route it registers so a test can hold the OpenAPI document to it.
 
+pub mod cohorts;
+pub mod delegations;
 pub mod events;
 pub mod health;
+pub mod mdf;
 pub mod partners;
+pub mod qars;
+pub mod raps;
 pub mod staff;
 pub mod tokens;
 
@@ -83,8 +88,13 @@ fn public() -> ApiRoutes {
 fn protected() -> ApiRoutes {
     events::routes()
         .merge(staff::routes())
+        .merge(delegations::routes())
         .merge(tokens::routes())
         .merge(partners::routes())
+        .merge(mdf::routes())
+        .merge(qars::routes())
+        .merge(cohorts::routes())
+        .merge(raps::routes())
 }
 
 /// Every `(method, full path)` the API serves, e.g. `("post", "/api/v1/partners/{id}/tier")`.

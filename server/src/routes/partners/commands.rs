@@ -200,9 +200,10 @@ pub async fn assign_pam(
     let at = when(b.effective_at, b.backdate_reason, &state)?;
     let pam = crate::directory::pam_candidate(&state.ledger, b.pam_id, at.at()).await?;
     let command = PartnerCommand::AssignPam { pam };
-    Ok(Json(
-        run(&state, &auth, &request, id, at, command, None).await?,
-    ))
+    let accepted = run(&state, &auth, &request, id, at.clone(), command, None).await?;
+    // The first assignment starts the QAR cadence; a failure there is logged, not answered.
+    crate::routes::qars::schedule_after_assignment(&state, &auth.actor, &request, id, &at).await;
+    Ok(Json(accepted))
 }
 
 /// Offboard, with a reason. The history stays; the partner accepts no further change.

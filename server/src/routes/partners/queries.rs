@@ -40,6 +40,9 @@ pub struct PartnerView {
     #[schema(value_type = Option<uuid::Uuid>)]
     pub pam_id: Option<StaffId>,
     pub offboarded: bool,
+    /// The cohort strategy in force for the partner's classification (single-partner reads only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cohort_strategy: Option<crate::routes::cohorts::InheritedStrategy>,
 }
 
 impl From<PartnerProfile> for PartnerView {
@@ -56,6 +59,7 @@ impl From<PartnerProfile> for PartnerView {
             classification: p.classification,
             pam_id: p.pam,
             offboarded: p.offboarded,
+            cohort_strategy: None,
         }
     }
 }
@@ -114,7 +118,9 @@ pub async fn get_one(
 ) -> Result<Json<PartnerView>, ApiError> {
     let scope = Scope::of(&auth.actor)?;
     let profile = visible(&state, &scope, partner_id(&id)?).await?;
-    Ok(Json(PartnerView::from(profile)))
+    let mut view = PartnerView::from(profile);
+    view.cohort_strategy = crate::routes::cohorts::inherited(&state, view.classification).await?;
+    Ok(Json(view))
 }
 
 /// A partner's full history in stream order, with metadata, positions and both times.

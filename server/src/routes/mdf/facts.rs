@@ -1,0 +1,183 @@
+//! What MDF decisions and views need from the log, folded as of a moment (as effective):
+//! a quarter's budget, the facts of a RAP or exemption a request draws on, the allocation a
+//! partner still has available, and the quarter's double-entry ledger. Without projections yet
+//! these fold the relevant streams; the projections issue replaces them with read models.
+
+use channel_ledger_domain::fiscal::FiscalQuarter;
+use channel_ledger_domain::mdf::{
+    balances, budget_entries, request_entries, Account, ExemptionFacts, FundRequest,
+    FundRequestEvent, FundingLink, LedgerEntry, ProgramBudget, ProgramBudgetEvent, RapFacts,
+    RequestLedgerContext, SourceFacts,
+};
+use channel_ledger_domain::mdf_policy::PROGRAM_CURRENCY;
+use channel_ledger_domain::money::Money;
+use channel_ledger_domain::partner::PartnerId;
+use channel_ledger_domain::rap::{RapId, RapStatus};
+use channel_ledger_store::{Ledger, RecordedEvent};
+use chrono::{DateTime, Utc};
+use cqrs_es::Aggregate;
+
+use crate::directory::aggregate_as_of;
+use crate::facts::rap_as_of;
+use crate::problem::ApiError;
+
+/// The quarter's budget stream folded as of `at`.
+pub async fn budget_as_of(
+    ledger: &Ledger,
+    quarter: FiscalQuarter,
+    at: DateTime<Utc>,
+) -> Result<ProgramBudget, ApiError> {
+    aggregate_as_of(ledger, &quarter.to_string(), at).await
+}
+
+/// A fund request's stream folded as of `at`.
+pub async fn request_as_of(
+    ledger: &Ledger,
+    id: &str,
+    at: DateTime<Utc>,
+) -> Result<FundRequest, ApiError> {
+    aggregate_as_of(ledger, id, at).await
+}
+
+/// The facts of the RAP or exemption a request is linked to, as of `at`. An unknown RAP or
+/// exemption is refused with 422 on the link's field.
+pub async fn source_facts(
+    ledger: &Ledger,
+    link: FundingLink,
+    quarter: FiscalQuarter,
+    at: DateTime<Utc>,
+) -> Result<SourceFacts, ApiError> {
+    match link {
+        FundingLink::Rap { rap_id } => {
+            let rap = rap_as_of(ledger, RapId(rap_id), at).await?;
+            let plan = rap.plan.ok_or_else(|| {
+                ApiError::invalid(
+                    "rap-not-found",
+                    "rap_id",
+                    "no such RAP at the effective time",
+                )
+            })?;
+            Ok(SourceFacts::Rap(RapFacts {
+                rap_id,
+                partner_id: plan.partner_id,
+                active: plan.status == RapStatus::Active,
+                named_account_domains: plan
+                    .terms
+                    .named_accounts
+                    .iter()
+                    .map(|a| a.domain.as_str().to_owned())
+                    .collect(),
+                mdf: plan.terms.mdf,
+            }))
+        }
+        FundingLink::Exemption { allocation_id } => {
+            let budget = budget_as_of(ledger, quarter, at).await?;
+            let facts: ExemptionFacts = budget.exemption_facts(allocation_id).ok_or_else(|| {
+                ApiError::invalid(
+                    "exemption-not-found",
+                    "allocation_id",
+                    "no exemption allocation with this id in the request's quarter",
+                )
+            })?;
+            Ok(SourceFacts::Exemption(facts))
+        }
+    }
+}
+
+/// One ledger entry with the event that posted it.
+#[derive(Debug, Clone)]
+pub struct Posting {
+    pub event: RecordedEvent,
+    pub entry: LedgerEntry,
+}
+
+/// Events of one stream effective at or before `at`, in effective order (ties by stream order).
+fn as_effective<E: serde::de::DeserializeOwned>(
+    events: Vec<RecordedEvent>,
+    at: DateTime<Utc>,
+) -> Result<Vec<(RecordedEvent, E)>, ApiError> {
+    let mut out = events
+        .into_iter()
+        .filter(|e| e.effective_at <= at)
+        .map(|e| {
+            let event = serde_json::from_value(e.payload.clone()).map_err(|err| {
+                ApiError::internal(format!(
+                    "event at position {} does not decode as {}: {err}",
+                    e.position, e.aggregate_type
+                ))
+            })?;
+            Ok((e, event))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    out.sort_by_key(|(e, _)| (e.effective_at, e.sequence));
+    Ok(out)
+}
+
+/// Every posting of a quarter as of `at`: its budget stream, then each fund request of the
+/// quarter (optionally only `partner`'s), in stream order.
+pub async fn quarter_postings(
+    ledger: &Ledger,
+    quarter: FiscalQuarter,
+    partner: Option<PartnerId>,
+    at: DateTime<Utc>,
+) -> Result<Vec<Posting>, ApiError> {
+    let mut out = Vec::new();
+    let budget = ledger
+        .read_stream(ProgramBudget::TYPE, &quarter.to_string())
+        .await?;
+    for (event, e) in as_effective::<ProgramBudgetEvent>(budget, at)? {
+        for entry in budget_entries(quarter, &e) {
+            out.push(Posting {
+                event: event.clone(),
+                entry,
+            });
+        }
+    }
+    for id in ledger.stream_ids(FundRequest::TYPE).await? {
+        let stream = ledger.read_stream(FundRequest::TYPE, &id).await?;
+        let mut ctx = None;
+        for (event, e) in as_effective::<FundRequestEvent>(stream, at)? {
+            if let FundRequestEvent::FundRequestDrafted {
+                request_id,
+                partner_id,
+                quarter: q,
+                ..
+            } = &e
+            {
+                let wanted = *q == quarter && partner.is_none_or(|p| p == *partner_id);
+                ctx = wanted.then_some(RequestLedgerContext {
+                    request_id: *request_id,
+                    partner_id: *partner_id,
+                    quarter: *q,
+                });
+            }
+            let Some(ctx) = &ctx else { break };
+            for entry in request_entries(ctx, &e) {
+                out.push(Posting {
+                    event: event.clone(),
+                    entry,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What `partner` may still request in `quarter` at `at`: the balance of its `Allocated`
+/// account in the double-entry ledger.
+pub async fn available(
+    ledger: &Ledger,
+    partner_id: PartnerId,
+    quarter: FiscalQuarter,
+    at: DateTime<Utc>,
+) -> Result<Money, ApiError> {
+    let postings = quarter_postings(ledger, quarter, Some(partner_id), at).await?;
+    let account = Account::Allocated {
+        partner_id,
+        quarter,
+    };
+    Ok(balances(postings.iter().map(|p| &p.entry))
+        .get(&account)
+        .copied()
+        .unwrap_or(Money::zero(PROGRAM_CURRENCY)))
+}
