@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Role, Territory};
+use crate::approval::Delegation;
 use crate::rejection::Forbidden;
 
 /// Every command is authored: aggregates check `actor` against their own state (territory,
@@ -65,6 +66,31 @@ impl Permission {
                 actor.capacity(),
                 self.action
             )))
+        }
+    }
+}
+
+/// A command as a decision someone takes: the permission it needs and, when a delegate takes it,
+/// the delegation. Its [`authority`](Decision::authority) is what the event's metadata records.
+pub trait Decision {
+    fn permission(&self) -> Permission;
+
+    /// The delegation a delegate decides under; `None` when people act in their own right.
+    fn delegation(&self) -> Option<&Delegation> {
+        None
+    }
+
+    /// `partner.reclassify as Manager of Southeast`, or for a delegate
+    /// `rap.approve-as-cxo as Manager of Southeast on behalf of Dana R. (CxO)`.
+    fn authority(&self, actor: &Actor) -> String {
+        let base = self.permission().authority(actor);
+        match self.delegation() {
+            Some(d) => format!(
+                "{base} on behalf of {} ({})",
+                d.principal.name,
+                d.principal.capacity()
+            ),
+            None => base,
         }
     }
 }

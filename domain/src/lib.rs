@@ -24,7 +24,7 @@ pub mod staff;
 pub mod text;
 
 pub use actor::{Actor, Role, StaffId, Territory};
-pub use authored::Authored;
+pub use authored::{Authored, Decision};
 pub use effective_time::{EffectiveTime, EffectiveTimeError};
 pub use metadata::EventMetadata;
 pub use rejection::{Rejection, RejectionKind};

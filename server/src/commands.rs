@@ -8,7 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use channel_ledger_domain::{
-    Actor, Authored, EffectiveTime, EffectiveTimeError, EventMetadata, Rejection,
+    Actor, Authored, Decision, EffectiveTime, EffectiveTimeError, EventMetadata, Rejection,
 };
 use chrono::{DateTime, Utc};
 use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
@@ -90,6 +90,54 @@ pub fn effective_time(
             ApiError::invalid("backdate-reason-required", "backdate_reason", e.to_string())
         }
     })
+}
+
+/// The effective time of a command body, checked against the app's clock.
+pub fn when(
+    state: &AppState,
+    at: Option<DateTime<Utc>>,
+    backdate_reason: Option<String>,
+) -> Result<EffectiveTime, ApiError> {
+    effective_time(at, backdate_reason.as_deref(), state.now())
+}
+
+/// Resolves the caller as of `at`, then [`decide_as`].
+pub async fn decide<A, C>(
+    state: &AppState,
+    auth: &crate::auth::Authenticated,
+    request: &RequestMeta,
+    id: &str,
+    at: &EffectiveTime,
+    command: C,
+    reason: Option<String>,
+) -> Result<CommandAccepted, ApiError>
+where
+    A: Aggregate<Command = Authored<C>, Services = ()>,
+    A::Error: Rejection,
+    C: Decision,
+{
+    let actor = actor_at(state, &auth.actor, at).await?;
+    decide_as::<A, C>(state, request, id, actor, at, command, reason).await
+}
+
+/// Executes `command` on aggregate `id` as `actor` (already resolved as of `at`), recording the
+/// authority the command's [`Decision`] names, with the request's correlation ids.
+pub async fn decide_as<A, C>(
+    state: &AppState,
+    request: &RequestMeta,
+    id: &str,
+    actor: Actor,
+    at: &EffectiveTime,
+    command: C,
+    reason: Option<String>,
+) -> Result<CommandAccepted, ApiError>
+where
+    A: Aggregate<Command = Authored<C>, Services = ()>,
+    A::Error: Rejection,
+    C: Decision,
+{
+    let meta = metadata(&actor, at, command.authority(&actor), reason, request);
+    execute::<A, C>(state, id, actor, command, meta).await
 }
 
 /// The actor as the directory knew them at the effective time. They are active now (they

@@ -3,7 +3,8 @@
 
 use super::command::CohortCommand;
 use crate::actor::Role;
-use crate::authored::Permission;
+use crate::approval::Delegation;
+use crate::authored::{Decision, Permission};
 
 macro_rules! management {
     ($name:ident, $action:literal) => {
@@ -30,5 +31,19 @@ pub fn permission_for(command: &CohortCommand) -> Permission {
         CohortCommand::Approve { .. } => APPROVE,
         CohortCommand::Reject { .. } => REJECT,
         CohortCommand::RecordReview { .. } => REVIEW,
+    }
+}
+
+impl Decision for CohortCommand {
+    fn permission(&self) -> Permission {
+        permission_for(self)
+    }
+
+    fn delegation(&self) -> Option<&Delegation> {
+        match self {
+            CohortCommand::Approve { on_behalf_of, .. }
+            | CohortCommand::Reject { on_behalf_of, .. } => on_behalf_of.as_ref(),
+            _ => None,
+        }
     }
 }

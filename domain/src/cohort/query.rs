@@ -16,7 +16,7 @@ pub const APPROVAL_SLA_BUSINESS_DAYS: u32 = 5;
 /// A version awaiting approval, as the approval queue shows it. Any Manager or CxO other than the
 /// drafter may act on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CohortPendingApproval))]
 pub struct PendingApproval {
     pub classification: Classification,
     pub version: u32,

@@ -2,7 +2,7 @@
 
 use super::command::PartnerCommand;
 use crate::actor::Role;
-use crate::authored::Permission;
+use crate::authored::{Decision, Permission};
 
 const REGISTER: Permission = Permission {
     action: "partner.register",
@@ -39,5 +39,11 @@ pub fn permission_for(command: &PartnerCommand) -> Permission {
         PartnerCommand::Reclassify { .. } => RECLASSIFY,
         PartnerCommand::AssignPam { .. } => ASSIGN_PAM,
         PartnerCommand::Offboard { .. } => OFFBOARD,
+    }
+}
+
+impl Decision for PartnerCommand {
+    fn permission(&self) -> Permission {
+        permission_for(self)
     }
 }

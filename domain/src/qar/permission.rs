@@ -2,7 +2,7 @@
 
 use super::command::QarCommand;
 use crate::actor::{Actor, Role};
-use crate::authored::Permission;
+use crate::authored::{Decision, Permission};
 use crate::partner::PartnerFacts;
 use crate::rejection::Forbidden;
 
@@ -46,4 +46,10 @@ pub(super) fn check(
         return Ok(());
     }
     permission.check(actor, &partner.territory)
+}
+
+impl Decision for QarCommand {
+    fn permission(&self) -> Permission {
+        permission_for(self)
+    }
 }

@@ -146,7 +146,7 @@ pub enum PendingSubject {
 
 /// The sign-off a RAP waits for, for the approval queue and the console's "late" flag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RapPendingApproval))]
 pub struct PendingApproval {
     pub subject: PendingSubject,
     /// Who must act next: a Manager of the partner's territory, or the CxO.

@@ -26,7 +26,7 @@ pub use approving::{
 pub use command::RapCommand;
 pub use error::RapError;
 pub use event::RapEvent;
-pub use permission::{authority, decision_permission, permission_for};
+pub use permission::{decision_permission, permission_for};
 pub use terms::{AccountDomain, NamedAccountTarget, PolicyCheck, RapTerms, MAX_NAMED_ACCOUNTS};
 pub use values::{
     rap_title, NamedAccount, NamedAccountStatus, RapEconomics, RapId, RapOutcome, RapStatus,

@@ -3,8 +3,8 @@
 
 use super::command::RapCommand;
 use crate::actor::Role;
-use crate::approval::{ApprovalStep, Verdict};
-use crate::authored::{Authored, Permission};
+use crate::approval::{ApprovalStep, Delegation, Verdict};
+use crate::authored::{Decision, Permission};
 
 /// PAMs draft RAPs for their partners; their Manager may shape a draft too.
 const DRAFT: Permission = Permission {
@@ -85,23 +85,17 @@ pub fn permission_for(command: &RapCommand) -> Permission {
     }
 }
 
-/// The authority for the metadata, naming the principal when a delegate decides:
-/// `rap.approve-as-cxo as Manager of Southeast on behalf of Dana R. (CxO)`.
-pub fn authority(command: &Authored<RapCommand>) -> String {
-    let base = permission_for(&command.command).authority(&command.actor);
-    match &command.command {
-        RapCommand::Approve {
-            on_behalf_of: Some(d),
-            ..
+impl Decision for RapCommand {
+    fn permission(&self) -> Permission {
+        permission_for(self)
+    }
+
+    fn delegation(&self) -> Option<&Delegation> {
+        match self {
+            RapCommand::Approve { on_behalf_of, .. } | RapCommand::Reject { on_behalf_of, .. } => {
+                on_behalf_of.as_ref()
+            }
+            _ => None,
         }
-        | RapCommand::Reject {
-            on_behalf_of: Some(d),
-            ..
-        } => format!(
-            "{base} on behalf of {} ({})",
-            d.principal.name,
-            d.principal.capacity()
-        ),
-        _ => base,
     }
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Role, StaffId, Territory};
+use crate::authored::{Decision, Permission};
 use crate::text::{Name, Reason};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,4 +34,15 @@ pub enum StaffCommand {
     EndDelegation {
         to: StaffId,
     },
+}
+
+impl Decision for StaffCommand {
+    fn permission(&self) -> Permission {
+        match self {
+            StaffCommand::DelegateApprovals { .. } | StaffCommand::EndDelegation { .. } => {
+                super::DELEGATE_APPROVALS
+            }
+            _ => super::MAINTAIN_DIRECTORY,
+        }
+    }
 }

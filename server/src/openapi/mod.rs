@@ -5,7 +5,6 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
-pub mod schemas;
 
 use crate::problem::ProblemDetails;
 use crate::routes::{delegations, events, health, partners, raps, staff, tokens};

@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use channel_ledger_domain::staff::{Staff, StaffCommand, DELEGATE_APPROVALS};
+use channel_ledger_domain::staff::{Staff, StaffCommand};
 use channel_ledger_domain::StaffId;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use super::staff::staff_id;
 use super::ApiRoutes;
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, effective_time, execute, metadata, CommandAccepted, RequestMeta};
+use crate::commands::{decide, when, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::openapi::CommandErrors;
 use crate::problem::ApiError;
@@ -30,7 +30,6 @@ pub fn routes() -> ApiRoutes {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delegate {
-    #[schema(value_type = uuid::Uuid)]
     pub to: StaffId,
     /// When the delegation lapses (RFC 3339, UTC); after the effective time.
     pub until: DateTime<Utc>,
@@ -54,11 +53,17 @@ async fn run(
     at: Option<DateTime<Utc>>,
     backdate_reason: Option<String>,
 ) -> Result<CommandAccepted, ApiError> {
-    let at = effective_time(at, backdate_reason.as_deref(), state.now())?;
-    let actor = actor_at(state, &auth.actor, &at).await?;
-    let authority = DELEGATE_APPROVALS.authority(&actor);
-    let meta = metadata(&actor, &at, authority, None, request);
-    execute::<Staff, _>(state, &principal.to_string(), actor, command, meta).await
+    let at = when(state, at, backdate_reason)?;
+    decide::<Staff, _>(
+        state,
+        auth,
+        request,
+        &principal.to_string(),
+        &at,
+        command,
+        None,
+    )
+    .await
 }
 
 /// Delegate approvals (the Manager or CxO themselves, or an Admin).

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use channel_ledger_domain::staff::{Staff, StaffCommand, StaffStatus, MAINTAIN_DIRECTORY};
+use channel_ledger_domain::staff::{Staff, StaffCommand, StaffStatus};
 use channel_ledger_domain::text::{Name, Reason};
 use channel_ledger_domain::{Role, StaffId, Territory};
 use chrono::{DateTime, Utc};
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::ApiRoutes;
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, effective_time, execute, metadata, CommandAccepted, RequestMeta};
+use crate::commands::{decide, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::openapi::{CommandErrors, ReadErrors};
 use crate::problem::ApiError;
@@ -34,11 +34,8 @@ pub fn routes() -> ApiRoutes {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JoinStaff {
-    #[schema(value_type = String)]
     pub name: Name,
-    #[schema(value_type = crate::openapi::schemas::RoleSchema)]
     pub role: Role,
-    #[schema(value_type = Option<String>)]
     pub territory: Option<Territory>,
     /// When it took effect (RFC 3339, UTC); defaults to now, never in the future.
     pub effective_at: Option<DateTime<Utc>>,
@@ -49,11 +46,8 @@ pub struct JoinStaff {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRole {
-    #[schema(value_type = crate::openapi::schemas::RoleSchema)]
     pub role: Role,
-    #[schema(value_type = Option<String>)]
     pub territory: Option<Territory>,
-    #[schema(value_type = Option<String>)]
     pub reason: Option<Reason>,
     pub effective_at: Option<DateTime<Utc>>,
     pub backdate_reason: Option<String>,
@@ -62,9 +56,7 @@ pub struct ChangeRole {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveTerritory {
-    #[schema(value_type = String)]
     pub territory: Territory,
-    #[schema(value_type = Option<String>)]
     pub reason: Option<Reason>,
     pub effective_at: Option<DateTime<Utc>>,
     pub backdate_reason: Option<String>,
@@ -73,7 +65,6 @@ pub struct MoveTerritory {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Leave {
-    #[schema(value_type = String)]
     pub reason: Reason,
     pub effective_at: Option<DateTime<Utc>>,
     pub backdate_reason: Option<String>,
@@ -82,12 +73,9 @@ pub struct Leave {
 /// A member of staff as the directory knows them now.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct StaffView {
-    #[schema(value_type = uuid::Uuid)]
     pub staff_id: StaffId,
     pub name: String,
-    #[schema(value_type = crate::openapi::schemas::RoleSchema)]
     pub role: Role,
-    #[schema(value_type = Option<String>)]
     pub territory: Option<Territory>,
     /// False once they have left.
     pub active: bool,
@@ -131,16 +119,8 @@ async fn run(
     when: When,
     reason: Option<String>,
 ) -> Result<CommandAccepted, ApiError> {
-    let at = effective_time(when.at, when.backdate_reason.as_deref(), state.now())?;
-    let actor = actor_at(state, &auth.actor, &at).await?;
-    let meta = metadata(
-        &actor,
-        &at,
-        MAINTAIN_DIRECTORY.authority(&actor),
-        reason,
-        request,
-    );
-    execute::<Staff, _>(state, &id.to_string(), actor, command, meta).await
+    let at = crate::commands::when(state, when.at, when.backdate_reason)?;
+    decide::<Staff, _>(state, auth, request, &id.to_string(), &at, command, reason).await
 }
 
 /// Register a member of staff (Admin).

@@ -31,7 +31,6 @@ pub fn routes() -> ApiRoutes {
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
     /// What the token is for, e.g. "laptop" or "finance export job".
-    #[schema(value_type = Option<String>)]
     pub label: Option<Name>,
 }
 

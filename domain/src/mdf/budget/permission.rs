@@ -3,7 +3,8 @@
 
 use super::command::ProgramBudgetCommand;
 use crate::actor::Role;
-use crate::authored::Permission;
+use crate::approval::Delegation;
+use crate::authored::{Decision, Permission};
 
 /// The CxO sets the program's budget; Finance, who reconciles it, may too.
 const SET_BUDGET: Permission = Permission {
@@ -46,5 +47,19 @@ pub fn permission_for(command: &ProgramBudgetCommand) -> Permission {
         ProgramBudgetCommand::RequestExemption { .. } => REQUEST_EXEMPTION,
         ProgramBudgetCommand::ApproveExemption { .. } => APPROVE_EXEMPTION,
         ProgramBudgetCommand::RejectExemption { .. } => REJECT_EXEMPTION,
+    }
+}
+
+impl Decision for ProgramBudgetCommand {
+    fn permission(&self) -> Permission {
+        permission_for(self)
+    }
+
+    fn delegation(&self) -> Option<&Delegation> {
+        match self {
+            ProgramBudgetCommand::ApproveExemption { on_behalf_of, .. }
+            | ProgramBudgetCommand::RejectExemption { on_behalf_of, .. } => on_behalf_of.as_ref(),
+            _ => None,
+        }
     }
 }

@@ -3,7 +3,8 @@
 
 use super::command::FundRequestCommand;
 use crate::actor::Role;
-use crate::authored::Permission;
+use crate::approval::Delegation;
+use crate::authored::{Decision, Permission};
 
 const PREPARE: &[Role] = &[Role::Pam, Role::Manager];
 
@@ -66,5 +67,19 @@ pub fn permission_for(command: &FundRequestCommand) -> Permission {
         C::SubmitClaim { .. } | C::SubmitProof { .. } => CLAIM,
         C::AcceptProof { .. } | C::RejectProof { .. } => REVIEW_PROOF,
         C::RecordPayment { .. } => RECORD_PAYMENT,
+    }
+}
+
+impl Decision for FundRequestCommand {
+    fn permission(&self) -> Permission {
+        permission_for(self)
+    }
+
+    fn delegation(&self) -> Option<&Delegation> {
+        match self {
+            FundRequestCommand::ApproveActivity { on_behalf_of, .. }
+            | FundRequestCommand::RejectActivity { on_behalf_of, .. } => on_behalf_of.as_ref(),
+            _ => None,
+        }
     }
 }

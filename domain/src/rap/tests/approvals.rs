@@ -1,6 +1,7 @@
 //! The two sign-offs, segregation of duties, delegation, rejection and due dates.
 
 use super::*;
+use crate::authored::Decision;
 use crate::rejection::Forbidden;
 
 #[test]
@@ -196,7 +197,7 @@ fn a_delegate_approves_with_the_principals_authority_and_both_are_recorded() {
         comment: None,
     };
     assert_eq!(
-        authority(&Authored::new(deputy.clone(), t(CXO_AT), command.clone())),
+        command.authority(&deputy),
         "rap.approve-as-cxo as Manager of Mid-Atlantic on behalf of CxO person (CxO)"
     );
     RapTest::with(())

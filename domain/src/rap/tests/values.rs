@@ -1,6 +1,7 @@
 //! The values of a RAP on their own: domains, economics, error codes and event names.
 
 use super::*;
+use crate::authored::Decision;
 use crate::rejection::{Rejection, RejectionKind};
 use cqrs_es::DomainEvent;
 
@@ -148,11 +149,7 @@ fn authority_names_the_policy_and_the_capacity() {
         "rap.approve-as-manager as Manager of Southeast"
     );
     assert_eq!(
-        authority(&Authored::new(
-            cast.pam.clone(),
-            t(SUBMITTED_AT),
-            cast.submit()
-        )),
+        cast.submit().authority(&cast.pam),
         "rap.submit as PAM of Southeast"
     );
 }

@@ -5,9 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use channel_ledger_domain::cohort::{
-    permission_for, CohortCommand, CohortStrategy, Play, StrategyText,
-};
+use channel_ledger_domain::cohort::{CohortCommand, CohortStrategy, Play, StrategyText};
 use channel_ledger_domain::fiscal::FiscalQuarter;
 use channel_ledger_domain::partner::Classification;
 use channel_ledger_domain::text::Reason;
@@ -18,7 +16,7 @@ use utoipa::ToSchema;
 
 use super::classification;
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, effective_time, execute, metadata, CommandAccepted, RequestMeta};
+use crate::commands::{actor_at, decide_as, when, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::facts::delegation_at;
 use crate::openapi::CommandErrors;
@@ -71,14 +69,6 @@ pub struct ReviewStrategy {
     pub backdate_reason: Option<String>,
 }
 
-fn when(
-    at: Option<DateTime<Utc>>,
-    reason: Option<String>,
-    state: &AppState,
-) -> Result<EffectiveTime, ApiError> {
-    effective_time(at, reason.as_deref(), state.now())
-}
-
 /// A version number from the path; anything else names no version.
 fn version(raw: &str) -> Result<u32, ApiError> {
     raw.parse().map_err(|_| {
@@ -97,24 +87,7 @@ async fn execute_as(
     command: CohortCommand,
     reason: Option<String>,
 ) -> Result<CommandAccepted, ApiError> {
-    let base = permission_for(&command).authority(&actor);
-    let authority = match &command {
-        CohortCommand::Approve {
-            on_behalf_of: Some(d),
-            ..
-        }
-        | CohortCommand::Reject {
-            on_behalf_of: Some(d),
-            ..
-        } => format!(
-            "{base} on behalf of {} ({})",
-            d.principal.name,
-            d.principal.capacity()
-        ),
-        _ => base,
-    };
-    let meta = metadata(&actor, at, authority, reason, request);
-    execute::<CohortStrategy, _>(state, class.wire(), actor, command, meta).await
+    decide_as::<CohortStrategy, _>(state, request, class.wire(), actor, at, command, reason).await
 }
 
 /// Draft version 1 of a classification's strategy (Manager or CxO).
@@ -131,7 +104,7 @@ pub async fn draft(
     JsonBody(b): JsonBody<DraftStrategy>,
 ) -> Result<(StatusCode, Json<CommandAccepted>), ApiError> {
     let class = classification(&raw)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let command = CohortCommand::Draft {
         classification: class,
@@ -156,7 +129,7 @@ pub async fn revise(
     JsonBody(b): JsonBody<DraftStrategy>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let class = classification(&raw)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let command = CohortCommand::Revise {
         intent: b.intent,
@@ -182,7 +155,7 @@ pub async fn approve(
     JsonBody(b): JsonBody<ApproveVersion>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (class, version) = (classification(&raw)?, version(&v)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let on_behalf_of = delegation_at(&state.ledger, &actor, b.on_behalf_of, at.at()).await?;
     let reason = b.comment.as_ref().map(ToString::to_string);
@@ -211,7 +184,7 @@ pub async fn reject(
     JsonBody(b): JsonBody<RejectVersion>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (class, version) = (classification(&raw)?, version(&v)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let on_behalf_of = delegation_at(&state.ledger, &actor, b.on_behalf_of, at.at()).await?;
     let reason = Some(b.reason.to_string());
@@ -239,7 +212,7 @@ pub async fn review(
     JsonBody(b): JsonBody<ReviewStrategy>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let class = classification(&raw)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let reason = Some(b.notes.to_string());
     let command = CohortCommand::RecordReview {

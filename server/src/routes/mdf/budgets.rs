@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use channel_ledger_domain::fiscal::FiscalQuarter;
-use channel_ledger_domain::mdf::budget::permission_for;
 use channel_ledger_domain::mdf::{AllocationId, ProgramBudget, ProgramBudgetCommand};
 use channel_ledger_domain::money::Money;
 use channel_ledger_domain::partner::PartnerId;
@@ -15,9 +14,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{allocation_id, quarter, when};
+use super::{allocation_id, quarter};
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, execute, metadata, AppendedEvent, CommandAccepted, RequestMeta};
+use crate::commands::{decide, when, AppendedEvent, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::facts::{delegation_at, partner_facts_at};
 use crate::openapi::CommandErrors;
@@ -104,10 +103,16 @@ async fn run(
     command: ProgramBudgetCommand,
     reason: Option<String>,
 ) -> Result<CommandAccepted, ApiError> {
-    let actor = actor_at(state, &auth.actor, &at).await?;
-    let authority = permission_for(&command).authority(&actor);
-    let meta = metadata(&actor, &at, authority, reason, request);
-    execute::<ProgramBudget, _>(state, &quarter.to_string(), actor, command, meta).await
+    decide::<ProgramBudget, _>(
+        state,
+        auth,
+        request,
+        &quarter.to_string(),
+        &at,
+        command,
+        reason,
+    )
+    .await
 }
 
 /// Set a quarter's budget.
@@ -123,7 +128,7 @@ pub async fn set_budget(
     JsonBody(b): JsonBody<SetBudget>,
 ) -> Result<(StatusCode, Json<CommandAccepted>), ApiError> {
     let q = quarter(&q)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let command = ProgramBudgetCommand::SetBudget {
         quarter: q,
         amount: b.amount,
@@ -145,7 +150,7 @@ pub async fn raise_budget(
     JsonBody(b): JsonBody<RaiseBudget>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let q = quarter(&q)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let reason = Some(b.reason.to_string());
     let command = ProgramBudgetCommand::RaiseBudget {
         by: b.by,
@@ -180,7 +185,7 @@ pub async fn allocate(
     JsonBody(b): JsonBody<Allocate>,
 ) -> Result<(StatusCode, Json<AllocationAccepted>), ApiError> {
     let q = quarter(&q)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let partner = partner_facts_at(&state.ledger, b.partner_id, at.at()).await?;
     let id = AllocationId::new();
     let command = ProgramBudgetCommand::Allocate {
@@ -205,7 +210,7 @@ pub async fn request_exemption(
     JsonBody(b): JsonBody<RequestExemption>,
 ) -> Result<(StatusCode, Json<AllocationAccepted>), ApiError> {
     let q = quarter(&q)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let partner = partner_facts_at(&state.ledger, b.partner_id, at.at()).await?;
     let id = AllocationId::new();
     let reason = Some(b.justification.to_string());
@@ -235,7 +240,7 @@ pub async fn approve_exemption(
     JsonBody(b): JsonBody<ApproveExemption>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (q, id) = (quarter(&q)?, allocation_id(&id)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let on_behalf_of = delegation_at(&state.ledger, &auth.actor, b.on_behalf_of, at.at()).await?;
     let reason = b.comment.as_ref().map(ToString::to_string);
     let command = ProgramBudgetCommand::ApproveExemption {
@@ -263,7 +268,7 @@ pub async fn reject_exemption(
     JsonBody(b): JsonBody<RejectExemption>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (q, id) = (quarter(&q)?, allocation_id(&id)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let on_behalf_of = delegation_at(&state.ledger, &auth.actor, b.on_behalf_of, at.at()).await?;
     let reason = Some(b.reason.to_string());
     let command = ProgramBudgetCommand::RejectExemption {

@@ -11,9 +11,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::requests::{run, WithReason};
-use super::{activity_id, request_id, when};
+use super::{activity_id, request_id};
 use crate::auth::Authenticated;
-use crate::commands::{CommandAccepted, RequestMeta};
+use crate::commands::{when, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::openapi::CommandErrors;
 use crate::problem::ApiError;
@@ -73,7 +73,7 @@ pub async fn submit_claim(
     JsonBody(b): JsonBody<SubmitClaim>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, activity_id) = (request_id(&id)?, activity_id(&activity)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let command = FundRequestCommand::SubmitClaim {
         activity_id,
         amount: b.amount,
@@ -99,7 +99,7 @@ pub async fn submit_proof(
     JsonBody(b): JsonBody<SubmitProof>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, activity_id) = (request_id(&id)?, activity_id(&activity)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let command = FundRequestCommand::SubmitProof {
         activity_id,
         proof: b.proof,
@@ -125,7 +125,7 @@ pub async fn accept_proof(
     JsonBody(b): JsonBody<AcceptProof>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, activity_id) = (request_id(&id)?, activity_id(&activity)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let reason = b.comment.as_ref().map(ToString::to_string);
     let command = FundRequestCommand::AcceptProof {
         activity_id,
@@ -151,7 +151,7 @@ pub async fn reject_proof(
     JsonBody(b): JsonBody<WithReason>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, activity_id) = (request_id(&id)?, activity_id(&activity)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let reason = Some(b.reason.to_string());
     let command = FundRequestCommand::RejectProof {
         activity_id,
@@ -175,7 +175,7 @@ pub async fn record_payment(
     JsonBody(b): JsonBody<RecordPayment>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = request_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let reason = Some(format!("payment {}", b.payment_reference));
     let command = FundRequestCommand::RecordPayment {
         payment_reference: b.payment_reference,

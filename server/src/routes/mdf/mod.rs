@@ -19,15 +19,12 @@ pub mod review;
 
 use channel_ledger_domain::fiscal::FiscalQuarter;
 use channel_ledger_domain::mdf::{ActivityId, AllocationId, FundRequestId};
-use channel_ledger_domain::{Actor, EffectiveTime, Role};
-use chrono::{DateTime, Utc};
+use channel_ledger_domain::{Actor, Role};
 use uuid::Uuid;
 
 use super::partners::Scope;
 use super::ApiRoutes;
-use crate::commands::effective_time;
 use crate::problem::ApiError;
-use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::default()
@@ -143,15 +140,6 @@ pub fn allocation_id(raw: &str) -> Result<AllocationId, ApiError> {
         ApiError::not_found("allocation-not-found", "no such allocation")
     })
     .map(AllocationId)
-}
-
-/// The effective time of a command body.
-pub fn when(
-    at: Option<DateTime<Utc>>,
-    backdate_reason: Option<String>,
-    state: &AppState,
-) -> Result<EffectiveTime, ApiError> {
-    effective_time(at, backdate_reason.as_deref(), state.now())
 }
 
 #[cfg(test)]

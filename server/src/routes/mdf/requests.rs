@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use channel_ledger_domain::fiscal::FiscalQuarter;
-use channel_ledger_domain::mdf::request::permission_for;
 use channel_ledger_domain::mdf::{
     ActivityId, ActivityInput, AllocationId, FundRequest, FundRequestCommand, FundRequestId,
     FundingLink,
@@ -21,9 +20,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::facts::{available, request_as_of, source_facts};
-use super::{activity_id, request_id, request_not_found, when};
+use super::{activity_id, request_id, request_not_found};
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, execute, metadata, AppendedEvent, CommandAccepted, RequestMeta};
+use crate::commands::{decide, when, AppendedEvent, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::facts::partner_facts_at;
 use crate::openapi::CommandErrors;
@@ -103,10 +102,7 @@ pub(super) async fn run(
     command: FundRequestCommand,
     reason: Option<String>,
 ) -> Result<CommandAccepted, ApiError> {
-    let actor = actor_at(state, &auth.actor, &at).await?;
-    let authority = permission_for(&command).authority(&actor);
-    let meta = metadata(&actor, &at, authority, reason, request);
-    execute::<FundRequest, _>(state, &id.to_string(), actor, command, meta).await
+    decide::<FundRequest, _>(state, auth, request, &id.to_string(), &at, command, reason).await
 }
 
 fn link(
@@ -139,7 +135,7 @@ pub async fn draft(
     JsonBody(b): JsonBody<DraftFundRequest>,
 ) -> Result<(StatusCode, Json<CommandAccepted>), ApiError> {
     let link = link(b.rap_id, b.allocation_id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let partner = partner_facts_at(&state.ledger, b.partner_id, at.at()).await?;
     let id = FundRequestId::new();
     let command = FundRequestCommand::Draft {
@@ -167,7 +163,7 @@ pub async fn add_activity(
     JsonBody(b): JsonBody<AddActivity>,
 ) -> Result<(StatusCode, Json<ActivityAccepted>), ApiError> {
     let id = request_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let activity_id = ActivityId::new();
     let command = FundRequestCommand::AddActivity(ActivityInput {
         activity_id,
@@ -202,7 +198,7 @@ pub async fn remove_activity(
     JsonBody(b): JsonBody<Timing>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, activity_id) = (request_id(&id)?, activity_id(&activity)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let command = FundRequestCommand::RemoveActivity { activity_id };
     Ok(Json(
         run(&state, &auth, &request, id, at, command, None).await?,
@@ -224,7 +220,7 @@ pub async fn submit(
     JsonBody(b): JsonBody<SubmitFundRequest>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = request_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let current = request_as_of(&state.ledger, &id.to_string(), at.at()).await?;
     let details = current.details.ok_or_else(request_not_found)?;
     let source = source_facts(&state.ledger, details.link, details.quarter, at.at()).await?;
@@ -253,7 +249,7 @@ pub async fn withdraw(
     JsonBody(b): JsonBody<WithReason>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = request_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let reason = Some(b.reason.to_string());
     let command = FundRequestCommand::Withdraw { reason: b.reason };
     Ok(Json(

@@ -13,9 +13,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::requests::{run, WithReason};
-use super::{activity_id, request_id, when};
+use super::{activity_id, request_id};
 use crate::auth::Authenticated;
-use crate::commands::{CommandAccepted, RequestMeta};
+use crate::commands::{when, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::facts::delegation_at;
 use crate::openapi::CommandErrors;
@@ -59,7 +59,7 @@ pub async fn approve_activity(
     JsonBody(b): JsonBody<ApproveActivity>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, activity_id) = (request_id(&id)?, activity_id(&activity)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let on_behalf_of = delegation_at(&state.ledger, &auth.actor, b.on_behalf_of, at.at()).await?;
     let reason = b.comment.as_ref().map(ToString::to_string);
     let command = FundRequestCommand::ApproveActivity {
@@ -88,7 +88,7 @@ pub async fn reject_activity(
     JsonBody(b): JsonBody<RejectActivity>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, activity_id) = (request_id(&id)?, activity_id(&activity)?);
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let on_behalf_of = delegation_at(&state.ledger, &auth.actor, b.on_behalf_of, at.at()).await?;
     let reason = Some(b.reason.to_string());
     let command = FundRequestCommand::RejectActivity {
@@ -111,7 +111,7 @@ async fn close(
     make: fn(Reason) -> FundRequestCommand,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = request_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let reason = Some(b.reason.to_string());
     let command = make(b.reason);
     Ok(Json(

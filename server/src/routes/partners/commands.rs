@@ -5,8 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use channel_ledger_domain::partner::{
-    permission_for, Classification, CompanySize, Partner, PartnerCommand, PartnerId, PartnerType,
-    Tier,
+    Classification, CompanySize, Partner, PartnerCommand, PartnerId, PartnerType, Tier,
 };
 use channel_ledger_domain::text::{Name, Reason};
 use channel_ledger_domain::{StaffId, Territory};
@@ -16,7 +15,7 @@ use utoipa::ToSchema;
 
 use super::partner_id;
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, effective_time, execute, metadata, CommandAccepted, RequestMeta};
+use crate::commands::{decide, when, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::openapi::CommandErrors;
 use crate::problem::ApiError;
@@ -27,17 +26,11 @@ use channel_ledger_domain::EffectiveTime;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterPartner {
-    #[schema(value_type = String)]
     pub name: Name,
-    #[schema(value_type = crate::openapi::schemas::PartnerTypeSchema)]
     pub partner_type: PartnerType,
-    #[schema(value_type = String)]
     pub territory: Territory,
-    #[schema(value_type = String)]
     pub headquarters: Name,
-    #[schema(value_type = crate::openapi::schemas::CompanySizeSchema)]
     pub size: CompanySize,
-    #[schema(value_type = Option<String>)]
     pub specialization: Option<Name>,
     /// When it took effect (RFC 3339, UTC); defaults to now, never in the future.
     pub effective_at: Option<DateTime<Utc>>,
@@ -48,9 +41,7 @@ pub struct RegisterPartner {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeTier {
-    #[schema(value_type = crate::openapi::schemas::TierSchema)]
     pub tier: Tier,
-    #[schema(value_type = String)]
     pub evidence: Reason,
     pub effective_at: Option<DateTime<Utc>>,
     pub backdate_reason: Option<String>,
@@ -60,9 +51,7 @@ pub struct ChangeTier {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reclassify {
-    #[schema(value_type = crate::openapi::schemas::ClassificationSchema)]
     pub classification: Classification,
-    #[schema(value_type = String)]
     pub rationale: Reason,
     pub effective_at: Option<DateTime<Utc>>,
     pub backdate_reason: Option<String>,
@@ -72,7 +61,6 @@ pub struct Reclassify {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignPam {
-    #[schema(value_type = uuid::Uuid)]
     pub pam_id: StaffId,
     pub effective_at: Option<DateTime<Utc>>,
     pub backdate_reason: Option<String>,
@@ -81,7 +69,6 @@ pub struct AssignPam {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Offboard {
-    #[schema(value_type = String)]
     pub reason: Reason,
     pub effective_at: Option<DateTime<Utc>>,
     pub backdate_reason: Option<String>,
@@ -97,18 +84,7 @@ async fn run(
     command: PartnerCommand,
     reason: Option<String>,
 ) -> Result<CommandAccepted, ApiError> {
-    let actor = actor_at(state, &auth.actor, &at).await?;
-    let authority = permission_for(&command).authority(&actor);
-    let meta = metadata(&actor, &at, authority, reason, request);
-    execute::<Partner, _>(state, &id.to_string(), actor, command, meta).await
-}
-
-fn when(
-    at: Option<DateTime<Utc>>,
-    reason: Option<String>,
-    state: &AppState,
-) -> Result<EffectiveTime, ApiError> {
-    effective_time(at, reason.as_deref(), state.now())
+    decide::<Partner, _>(state, auth, request, &id.to_string(), &at, command, reason).await
 }
 
 /// Register a partner.
@@ -131,7 +107,7 @@ pub async fn register(
         size: b.size,
         specialization: b.specialization,
     };
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let accepted = run(&state, &auth, &request, partner_id, at, command, None).await?;
     Ok((StatusCode::CREATED, Json(accepted)))
 }
@@ -154,7 +130,7 @@ pub async fn change_tier(
         tier: b.tier,
         evidence: b.evidence,
     };
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     Ok(Json(
         run(&state, &auth, &request, id, at, command, reason).await?,
     ))
@@ -178,7 +154,7 @@ pub async fn reclassify(
         to: b.classification,
         rationale: b.rationale,
     };
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     Ok(Json(
         run(&state, &auth, &request, id, at, command, reason).await?,
     ))
@@ -197,7 +173,7 @@ pub async fn assign_pam(
     JsonBody(b): JsonBody<AssignPam>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = partner_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let pam = crate::directory::pam_candidate(&state.ledger, b.pam_id, at.at()).await?;
     let command = PartnerCommand::AssignPam { pam };
     let accepted = run(&state, &auth, &request, id, at.clone(), command, None).await?;
@@ -221,7 +197,7 @@ pub async fn offboard(
     let id = partner_id(&id)?;
     let reason = Some(b.reason.to_string());
     let command = PartnerCommand::Offboard { reason: b.reason };
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     Ok(Json(
         run(&state, &auth, &request, id, at, command, reason).await?,
     ))

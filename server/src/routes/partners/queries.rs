@@ -22,22 +22,15 @@ use crate::state::AppState;
 /// A partner as it stands now.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PartnerView {
-    #[schema(value_type = uuid::Uuid)]
     pub partner_id: PartnerId,
     pub name: String,
-    #[schema(value_type = crate::openapi::schemas::PartnerTypeSchema)]
     pub partner_type: PartnerType,
-    #[schema(value_type = String)]
     pub territory: Territory,
     pub headquarters: String,
-    #[schema(value_type = crate::openapi::schemas::CompanySizeSchema)]
     pub size: CompanySize,
     pub specialization: Option<String>,
-    #[schema(value_type = crate::openapi::schemas::TierSchema)]
     pub tier: Tier,
-    #[schema(value_type = Option<crate::openapi::schemas::ClassificationSchema>)]
     pub classification: Option<Classification>,
-    #[schema(value_type = Option<uuid::Uuid>)]
     pub pam_id: Option<StaffId>,
     pub offboarded: bool,
     /// The cohort strategy in force for the partner's classification (single-partner reads only).
@@ -72,7 +65,6 @@ pub struct PartnerList {
 /// One partner's stream with full metadata, positions and both times.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PartnerEvents {
-    #[schema(value_type = uuid::Uuid)]
     pub partner_id: PartnerId,
     pub events: Vec<EventView>,
 }

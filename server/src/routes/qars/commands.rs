@@ -7,7 +7,6 @@ use axum::Json;
 use channel_ledger_domain::qar::{
     CommitmentId, Discussion, NewCommitment, Note, Outcome, QarCommand,
 };
-use channel_ledger_domain::EffectiveTime;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -15,7 +14,7 @@ use utoipa::ToSchema;
 use super::run;
 use super::schedule::schedule_if_missing;
 use crate::auth::Authenticated;
-use crate::commands::{effective_time, CommandAccepted, RequestMeta};
+use crate::commands::{when, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::openapi::CommandErrors;
 use crate::problem::ApiError;
@@ -63,14 +62,6 @@ pub struct LockPlan {
     pub backdate_reason: Option<String>,
 }
 
-fn when(
-    at: Option<DateTime<Utc>>,
-    reason: Option<String>,
-    state: &AppState,
-) -> Result<EffectiveTime, ApiError> {
-    effective_time(at, reason.as_deref(), state.now())
-}
-
 /// A commitment's number from the path; anything else names no commitment.
 fn commitment_id(raw: &str) -> Result<CommitmentId, ApiError> {
     raw.parse().map(CommitmentId).map_err(|_| {
@@ -94,7 +85,7 @@ pub async fn open(
     JsonBody(b): JsonBody<QarStep>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = partner_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let scheduled = schedule_if_missing(&state, &auth.actor, &request, id, &at).await?;
     let mut accepted = run(
         &state,
@@ -128,7 +119,7 @@ pub async fn review_commitment(
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = partner_id(&id)?;
     let commitment_id = commitment_id(&commitment)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let reason = Some(b.note.to_string());
     let command = |partner| QarCommand::ReviewCommitment {
         partner,
@@ -155,7 +146,7 @@ pub async fn record_discussion(
     JsonBody(b): JsonBody<RecordDiscussion>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = partner_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let reason = Some(b.why.to_string());
     let discussion = Discussion {
         discussed: b.discussed,
@@ -185,7 +176,7 @@ pub async fn lock_plan(
     JsonBody(b): JsonBody<LockPlan>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = partner_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let command = |partner| QarCommand::LockPlan {
         partner,
         commitments: b.commitments,
@@ -210,7 +201,7 @@ pub async fn complete(
     JsonBody(b): JsonBody<QarStep>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = partner_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let command = |partner| QarCommand::Complete { partner };
     Ok(Json(
         run(&state, &auth, &request, id, &at, command, None).await?,

@@ -19,12 +19,12 @@ pub use queries::{CommitmentUnderReview, QarOverview};
 pub use schedule::schedule_after_assignment;
 
 use channel_ledger_domain::partner::{PartnerFacts, PartnerId};
-use channel_ledger_domain::qar::{permission_for, QarCommand, QarSeries};
+use channel_ledger_domain::qar::{QarCommand, QarSeries};
 use channel_ledger_domain::EffectiveTime;
 
 use super::ApiRoutes;
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, execute, metadata, CommandAccepted, RequestMeta};
+use crate::commands::{actor_at, decide_as, CommandAccepted, RequestMeta};
 use crate::facts::partner_facts_at;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -59,7 +59,5 @@ async fn run(
     let actor = actor_at(state, &auth.actor, at).await?;
     let partner = partner_facts_at(&state.ledger, id, at.at()).await?;
     let command = command(partner);
-    let authority = permission_for(&command).authority(&actor);
-    let meta = metadata(&actor, at, authority, reason, request);
-    execute::<QarSeries, _>(state, &id.to_string(), actor, command, meta).await
+    decide_as::<QarSeries, _>(state, request, &id.to_string(), actor, at, command, reason).await
 }

@@ -6,9 +6,9 @@ use axum::Json;
 use channel_ledger_domain::rap::{AccountDomain, RapCommand, RapId};
 
 use super::bodies::{Advance, Close, Lose, Win};
-use super::{execute_as, rap_id, when};
+use super::{execute_as, rap_id};
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, CommandAccepted, RequestMeta};
+use crate::commands::{actor_at, when, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::openapi::CommandErrors;
 use crate::problem::ApiError;
@@ -41,7 +41,7 @@ pub async fn advance(
     JsonBody(b): JsonBody<Advance>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, domain) = account_path(path)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let command = RapCommand::AdvanceNamedAccount { domain, to: b.to };
     Ok(Json(
@@ -64,7 +64,7 @@ pub async fn win(
     JsonBody(b): JsonBody<Win>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, domain) = account_path(path)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let command = RapCommand::WinNamedAccount { domain, arr: b.arr };
     Ok(Json(
@@ -87,7 +87,7 @@ pub async fn lose(
     JsonBody(b): JsonBody<Lose>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let (id, domain) = account_path(path)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let reason = Some(b.reason.to_string());
     let command = RapCommand::LoseNamedAccount {
@@ -112,7 +112,7 @@ pub async fn close(
     JsonBody(b): JsonBody<Close>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = rap_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let reason = Some(b.note.to_string());
     let command = RapCommand::Close {

@@ -8,9 +8,9 @@ use axum::Json;
 use channel_ledger_domain::rap::RapCommand;
 
 use super::bodies::{Approve, Reject};
-use super::{execute_as, rap_id, when};
+use super::{execute_as, rap_id};
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, CommandAccepted, RequestMeta};
+use crate::commands::{actor_at, when, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::facts::delegation_at;
 use crate::openapi::CommandErrors;
@@ -30,7 +30,7 @@ pub async fn approve(
     JsonBody(b): JsonBody<Approve>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = rap_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let on_behalf_of = delegation_at(&state.ledger, &actor, b.on_behalf_of, at.at()).await?;
     let reason = b.comment.as_ref().map(ToString::to_string);
@@ -58,7 +58,7 @@ pub async fn reject(
     JsonBody(b): JsonBody<Reject>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = rap_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let on_behalf_of = delegation_at(&state.ledger, &actor, b.on_behalf_of, at.at()).await?;
     let reason = Some(b.reason.to_string());

@@ -9,9 +9,9 @@ use channel_ledger_domain::rap::{RapCommand, RapId};
 use channel_ledger_domain::EffectiveTime;
 
 use super::bodies::{Draft, ProposeAmendment, Revise, Submit};
-use super::{execute_as, rap_at, rap_id, when};
+use super::{execute_as, rap_at, rap_id};
 use crate::auth::Authenticated;
-use crate::commands::{actor_at, CommandAccepted, RequestMeta};
+use crate::commands::{actor_at, when, CommandAccepted, RequestMeta};
 use crate::extract::JsonBody;
 use crate::facts::partner_facts_at;
 use crate::openapi::CommandErrors;
@@ -47,7 +47,7 @@ pub async fn draft(
     JsonBody(b): JsonBody<Draft>,
 ) -> Result<(StatusCode, Json<CommandAccepted>), ApiError> {
     let partner = partner_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let partner = partner_facts_at(&state.ledger, partner, at.at()).await?;
     let rap_id = RapId::new();
@@ -74,7 +74,7 @@ pub async fn revise(
     JsonBody(b): JsonBody<Revise>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = rap_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let command = RapCommand::Revise {
         terms: b.terms.into(),
@@ -97,7 +97,7 @@ pub async fn submit(
     JsonBody(b): JsonBody<Submit>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = rap_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let partner = partner_of(&state, id, &at).await?;
     let command = RapCommand::Submit { partner };
@@ -120,7 +120,7 @@ pub async fn propose_amendment(
     JsonBody(b): JsonBody<ProposeAmendment>,
 ) -> Result<Json<CommandAccepted>, ApiError> {
     let id = rap_id(&id)?;
-    let at = when(b.effective_at, b.backdate_reason, &state)?;
+    let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let partner = partner_of(&state, id, &at).await?;
     let reason = Some(b.reason.to_string());

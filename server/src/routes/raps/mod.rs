@@ -20,14 +20,14 @@ pub use bodies::{
 };
 pub use view::{AmendmentView, PendingApprovalView, RapList, RapPartner, RapView};
 
-use channel_ledger_domain::rap::{self, Rap, RapCommand, RapId};
-use channel_ledger_domain::{Actor, Authored, EffectiveTime};
+use channel_ledger_domain::rap::{Rap, RapCommand, RapId};
+use channel_ledger_domain::{Actor, EffectiveTime};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::partners::Scope;
 use super::ApiRoutes;
-use crate::commands::{effective_time, execute, metadata, CommandAccepted, RequestMeta};
+use crate::commands::{decide_as, CommandAccepted, RequestMeta};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -75,14 +75,6 @@ pub async fn rap_at(state: &AppState, id: RapId, at: DateTime<Utc>) -> Result<Ra
     }
 }
 
-fn when(
-    at: Option<DateTime<Utc>>,
-    reason: Option<String>,
-    state: &AppState,
-) -> Result<EffectiveTime, ApiError> {
-    effective_time(at, reason.as_deref(), state.now())
-}
-
 /// Executes `command` on RAP `id` as `actor` (already resolved as of `at`), with the authority
 /// that names the principal when a delegate decides.
 async fn execute_as(
@@ -94,9 +86,5 @@ async fn execute_as(
     command: RapCommand,
     reason: Option<String>,
 ) -> Result<CommandAccepted, ApiError> {
-    let authored = Authored::new(actor, at.at(), command);
-    let authority = rap::authority(&authored);
-    let Authored { actor, command, .. } = authored;
-    let meta = metadata(&actor, at, authority, reason, request);
-    execute::<Rap, _>(state, &id.to_string(), actor, command, meta).await
+    decide_as::<Rap, _>(state, request, &id.to_string(), actor, at, command, reason).await
 }
