@@ -160,6 +160,15 @@ impl From<channel_ledger_store::StoreError> for ApiError {
         use channel_ledger_store::StoreError;
         match e {
             StoreError::Unavailable(_) => ApiError::unavailable(e),
+            StoreError::LockTimeout { .. } => {
+                let mut err = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "lock-wait-timeout",
+                    "a concurrent change to the same records is still running; try again shortly",
+                );
+                err.internal = Some(e.to_string());
+                err
+            }
             StoreError::Conflict { .. } => ApiError::new(
                 StatusCode::CONFLICT,
                 "concurrent-modification",

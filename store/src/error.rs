@@ -38,6 +38,9 @@ pub enum StoreError {
     /// transaction on the cluster is still open (docs/adr/0002-global-order.md).
     #[error("events are committed but still unsequenced after {0:?}: an older transaction on the database cluster is still open")]
     SequencingStalled(Duration),
+    /// [`crate::Ledger::lock`] waited its limit for a key another writer still holds.
+    #[error("gave up waiting for lock `{key}` after {waited:?}: another writer still holds it")]
+    LockTimeout { key: String, waited: Duration },
     #[error("idempotency key `{key}` has no pending request to complete")]
     IdempotencyKeyNotPending { key: String },
 }

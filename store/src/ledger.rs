@@ -1,6 +1,7 @@
 //! The [`Ledger`] handle: one connection pool to SQLite or PostgreSQL, migrated on connect.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cqrs_es::persist::PersistedEventStore;
@@ -10,6 +11,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::lock::Locks;
 use crate::{Backend, LedgerRepository, StoreError};
 
 /// How long a SQLite writer waits for the write lock before giving up.
@@ -19,6 +21,8 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub struct Ledger {
     pub(crate) db: Db,
+    /// Keys held or awaited through [`Ledger::lock`] in this process.
+    pub(crate) locks: Arc<Locks>,
 }
 
 #[derive(Clone, Debug)]
@@ -52,7 +56,11 @@ impl Ledger {
                 Db::Postgres(pool)
             }
         };
-        Ok(Self { db })
+        let locks = Locks::new(match &db {
+            Db::Sqlite(_) => None,
+            Db::Postgres(pool) => Some(pool.options().get_max_connections()),
+        });
+        Ok(Self { db, locks })
     }
 
     pub fn backend(&self) -> Backend {

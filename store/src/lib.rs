@@ -4,7 +4,8 @@
 //! concurrency through cqrs-es ([`LedgerRepository`] implements its `PersistedEventRepository`),
 //! reads the log in one gapless global order ([`Ledger::read_global`]), and keeps the two small
 //! mutable tables beside the log: API tokens and idempotency keys. The database itself refuses
-//! any update or delete of the log (design.md §3 rule 1).
+//! any update or delete of the log (design.md §3 rule 1). [`Ledger::lock`] holds a key across
+//! every writer of the database, for invariants that span aggregates (`src/lock.rs`).
 //!
 //! Why we write our own repository instead of using postgres-es / sqlite-es, and how PostgreSQL
 //! readers never skip an event that commits late: `docs/adr/0001-own-event-repository.md` and
@@ -16,6 +17,7 @@ mod backend;
 mod error;
 mod idempotency;
 mod ledger;
+mod lock;
 mod reads;
 mod record;
 mod repository;
@@ -27,6 +29,7 @@ pub use backend::Backend;
 pub use error::StoreError;
 pub use idempotency::IdempotencyOutcome;
 pub use ledger::Ledger;
+pub use lock::{KeyLock, LOCK_WAIT};
 pub use record::RecordedEvent;
 pub use repository::LedgerRepository;
 pub use tokens::{NewToken, TokenRecord};

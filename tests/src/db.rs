@@ -18,6 +18,25 @@ pub async fn sqlite_ledger() -> (Ledger, tempfile::TempDir) {
 
 /// A ledger in a new PostgreSQL database, or `None` when PostgreSQL tests are switched off.
 pub async fn postgres_ledger() -> Option<Ledger> {
+    let url = postgres_database().await?;
+    Some(connect(&url).await)
+}
+
+/// Two ledgers on one new PostgreSQL database, each with its own pool and in-process state, as
+/// two servers would have; `None` when PostgreSQL tests are switched off.
+pub async fn postgres_ledger_pair() -> Option<(Ledger, Ledger)> {
+    let url = postgres_database().await?;
+    Some((connect(&url).await, connect(&url).await))
+}
+
+async fn connect(url: &str) -> Ledger {
+    Ledger::connect(url)
+        .await
+        .expect("open the PostgreSQL ledger")
+}
+
+/// Creates a new database on the test cluster and returns its URL.
+async fn postgres_database() -> Option<String> {
     let admin_url = match std::env::var(PG_URL_VAR) {
         Ok(url) => url,
         Err(_) if std::env::var(SKIP_PG_VAR).is_ok_and(|v| v == "1") => {
@@ -39,10 +58,7 @@ pub async fn postgres_ledger() -> Option<Ledger> {
         .await
         .expect("create a test database");
     admin.close().await.ok();
-    let ledger = Ledger::connect(&with_database(&admin_url, &name))
-        .await
-        .expect("open the PostgreSQL ledger");
-    Some(ledger)
+    Some(with_database(&admin_url, &name))
 }
 
 /// `url` with its database name replaced by `name`.

@@ -7,6 +7,7 @@
 pub mod counter;
 pub mod db;
 pub mod http;
+pub mod mdf;
 
 pub use counter::{counter_cqrs, metadata_at, Counter, CounterCommand, CounterEvent};
-pub use db::{postgres_ledger, raw_execute, sqlite_ledger};
+pub use db::{postgres_ledger, postgres_ledger_pair, raw_execute, sqlite_ledger};

@@ -33,9 +33,10 @@
 //! | payment recorded (per claim)      | `Paid(r)`                  | `Payable(r)`               |
 //!
 //! So `-ProgramFunding(q)` is the budget, `Unallocated(q)` what is left to allocate,
-//! `Allocated(p, q)` what the partner may still request, `Committed(r)` approved but not yet
-//! claimed, `Claimed(r)` awaiting accepted proof, `Payable(r)` owed to the partner, and
-//! `Paid(r)` reimbursed.
+//! `Allocated(p, q)` what the partner may still request (less what its requests awaiting
+//! review ask for: the server subtracts those when it resolves `available`), `Committed(r)`
+//! approved but not yet claimed, `Claimed(r)` awaiting accepted proof, `Payable(r)` owed to the
+//! partner, and `Paid(r)` reimbursed.
 
 mod approver;
 pub mod budget;

@@ -28,7 +28,8 @@ pub enum FundRequestCommand {
         activity_id: ActivityId,
     },
     /// Submits the activity plan with the facts of its RAP or exemption and the partner's
-    /// allocation still available in the quarter (`Allocated(partner, quarter)`'s balance).
+    /// allocation still available in the quarter: `Allocated(partner, quarter)`'s balance less
+    /// the requested totals of the partner's other requests of the quarter awaiting review.
     Submit {
         source: SourceFacts,
         available: Money,

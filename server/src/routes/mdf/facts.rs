@@ -1,19 +1,20 @@
 //! What MDF decisions and views need from the log, folded as of a moment (as effective):
 //! a quarter's budget, the facts of a RAP or exemption a request draws on, the allocation a
-//! partner still has available, and the quarter's double-entry ledger. Without projections yet
-//! these fold the relevant streams; the projections issue replaces them with read models.
+//! partner still has available (and the lock that keeps it true until the decision is appended),
+//! and the quarter's double-entry ledger. Without projections yet these fold the relevant
+//! streams; the projections issue replaces them with read models.
 
 use channel_ledger_domain::fiscal::FiscalQuarter;
 use channel_ledger_domain::mdf::{
     balances, budget_entries, request_entries, Account, ExemptionFacts, FundRequest,
-    FundRequestEvent, FundingLink, LedgerEntry, ProgramBudget, ProgramBudgetEvent, RapFacts,
-    RequestLedgerContext, SourceFacts,
+    FundRequestEvent, FundRequestId, FundRequestStatus, FundingLink, LedgerEntry, ProgramBudget,
+    ProgramBudgetEvent, RapFacts, RequestLedgerContext, SourceFacts,
 };
 use channel_ledger_domain::mdf_policy::PROGRAM_CURRENCY;
 use channel_ledger_domain::money::Money;
 use channel_ledger_domain::partner::PartnerId;
 use channel_ledger_domain::rap::{RapId, RapStatus};
-use channel_ledger_store::{Ledger, RecordedEvent};
+use channel_ledger_store::{KeyLock, Ledger, RecordedEvent};
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 
@@ -121,10 +122,22 @@ pub async fn quarter_postings(
     partner: Option<PartnerId>,
     at: DateTime<Utc>,
 ) -> Result<Vec<Posting>, ApiError> {
-    let mut out = Vec::new();
+    let mut out = budget_postings(ledger, quarter, at).await?;
+    for (ctx, events) in quarter_requests(ledger, quarter, partner, at).await? {
+        out.extend(request_postings(&ctx, &events));
+    }
+    Ok(out)
+}
+
+async fn budget_postings(
+    ledger: &Ledger,
+    quarter: FiscalQuarter,
+    at: DateTime<Utc>,
+) -> Result<Vec<Posting>, ApiError> {
     let budget = ledger
         .read_stream(ProgramBudget::TYPE, &quarter.to_string())
         .await?;
+    let mut out = Vec::new();
     for (event, e) in as_effective::<ProgramBudgetEvent>(budget, at)? {
         for entry in budget_entries(quarter, &e) {
             out.push(Posting {
@@ -133,51 +146,119 @@ pub async fn quarter_postings(
             });
         }
     }
+    Ok(out)
+}
+
+fn request_postings(
+    ctx: &RequestLedgerContext,
+    events: &[(RecordedEvent, FundRequestEvent)],
+) -> Vec<Posting> {
+    let mut out = Vec::new();
+    for (event, e) in events {
+        for entry in request_entries(ctx, e) {
+            out.push(Posting {
+                event: event.clone(),
+                entry,
+            });
+        }
+    }
+    out
+}
+
+/// Each fund request of `quarter` (optionally only `partner`'s) with its events effective as of
+/// `at`, in stream order; every stream is read once.
+async fn quarter_requests(
+    ledger: &Ledger,
+    quarter: FiscalQuarter,
+    partner: Option<PartnerId>,
+    at: DateTime<Utc>,
+) -> Result<Vec<RequestEvents>, ApiError> {
+    let mut out = Vec::new();
     for id in ledger.stream_ids(FundRequest::TYPE).await? {
         let stream = ledger.read_stream(FundRequest::TYPE, &id).await?;
-        let mut ctx = None;
-        for (event, e) in as_effective::<FundRequestEvent>(stream, at)? {
-            if let FundRequestEvent::FundRequestDrafted {
+        let events = as_effective::<FundRequestEvent>(stream, at)?;
+        // The draft, always first, says whose request it is and for which quarter.
+        let Some((
+            _,
+            FundRequestEvent::FundRequestDrafted {
                 request_id,
                 partner_id,
                 quarter: q,
                 ..
-            } = &e
-            {
-                let wanted = *q == quarter && partner.is_none_or(|p| p == *partner_id);
-                ctx = wanted.then_some(RequestLedgerContext {
-                    request_id: *request_id,
-                    partner_id: *partner_id,
-                    quarter: *q,
-                });
-            }
-            let Some(ctx) = &ctx else { break };
-            for entry in request_entries(ctx, &e) {
-                out.push(Posting {
-                    event: event.clone(),
-                    entry,
-                });
-            }
+            },
+        )) = events.first()
+        else {
+            continue;
+        };
+        if *q == quarter && partner.is_none_or(|p| p == *partner_id) {
+            let ctx = RequestLedgerContext {
+                request_id: *request_id,
+                partner_id: *partner_id,
+                quarter: *q,
+            };
+            out.push((ctx, events));
         }
     }
     Ok(out)
 }
 
-/// What `partner` may still request in `quarter` at `at`: the balance of its `Allocated`
-/// account in the double-entry ledger.
+type RequestEvents = (RequestLedgerContext, Vec<(RecordedEvent, FundRequestEvent)>);
+
+/// What `partner` may still request in `quarter` at `at`, for a submission of request `except`:
+/// the balance of its `Allocated` account in the double-entry ledger (allocations less approved
+/// commitments) less the requested totals of its *other* requests awaiting review. A submitted
+/// request holds what it asks for until it is approved (then it commits at most that) or leaves
+/// review, so approvals can never commit more than the allocation.
+///
+/// Only sound while the caller holds [`commitments_lock`] until its decision is appended.
 pub async fn available(
     ledger: &Ledger,
     partner_id: PartnerId,
     quarter: FiscalQuarter,
+    except: FundRequestId,
     at: DateTime<Utc>,
 ) -> Result<Money, ApiError> {
-    let postings = quarter_postings(ledger, quarter, Some(partner_id), at).await?;
+    let mut postings = budget_postings(ledger, quarter, at).await?;
+    let mut awaiting_review: i64 = 0;
+    for (ctx, events) in quarter_requests(ledger, quarter, Some(partner_id), at).await? {
+        postings.extend(request_postings(&ctx, &events));
+        if ctx.request_id == except {
+            continue;
+        }
+        let mut request = FundRequest::default();
+        for (_, e) in events {
+            request.apply(e);
+        }
+        if let Some(d) = request
+            .details
+            .filter(|d| d.status == FundRequestStatus::Submitted)
+        {
+            awaiting_review = awaiting_review.saturating_add(d.requested_total().minor);
+        }
+    }
     let account = Account::Allocated {
         partner_id,
         quarter,
     };
-    Ok(balances(postings.iter().map(|p| &p.entry))
+    let allocated = balances(postings.iter().map(|p| &p.entry))
         .get(&account)
         .copied()
-        .unwrap_or(Money::zero(PROGRAM_CURRENCY)))
+        .unwrap_or(Money::zero(PROGRAM_CURRENCY));
+    Ok(Money::new(
+        allocated.minor.saturating_sub(awaiting_review),
+        allocated.currency,
+    ))
+}
+
+/// Serializes, across every server on the database, the decisions that check a partner's
+/// commitments in a quarter against its allocation: without it two submissions could each see
+/// the other's share as still available (docs/adr/0003-facts-in-commands.md).
+pub async fn commitments_lock(
+    ledger: &Ledger,
+    partner_id: PartnerId,
+    quarter: FiscalQuarter,
+) -> Result<KeyLock, ApiError> {
+    Ok(ledger
+        .lock(&format!("mdf-commitments:{partner_id}:{quarter}"))
+        .await?)
 }

@@ -1,6 +1,6 @@
 //! Preparing a fund request: drafting it against a RAP or an exemption, its activity plan,
 //! submission (with the RAP or exemption facts and the partner's available allocation resolved
-//! as of the effective time) and withdrawal.
+//! as of the effective time, under the partner's commitments lock) and withdrawal.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::facts::{available, request_as_of, source_facts};
+use super::facts::{available, commitments_lock, request_as_of, source_facts};
 use super::{activity_id, request_id, request_not_found};
 use crate::auth::Authenticated;
 use crate::commands::{decide, when, AppendedEvent, CommandAccepted, RequestMeta};
@@ -207,7 +207,8 @@ pub async fn remove_activity(
 
 /// Submit the plan for approval. The linked RAP (Active, the partner's, covering the named
 /// accounts and amount) or exemption (approved, the partner's, this quarter) and the partner's
-/// available allocation (the `Allocated` balance) are resolved as of the effective time.
+/// available allocation (the `Allocated` balance less its other requests awaiting review) are
+/// resolved as of the effective time.
 #[utoipa::path(post, path = "/api/v1/mdf/fund-requests/{id}/submit", tag = "mdf", request_body = SubmitFundRequest,
     params(("id" = Uuid, Path, description = "Fund request id"),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
@@ -224,16 +225,27 @@ pub async fn submit(
     let current = request_as_of(&state.ledger, &id.to_string(), at.at()).await?;
     let details = current.details.ok_or_else(request_not_found)?;
     let source = source_facts(&state.ledger, details.link, details.quarter, at.at()).await?;
-    let available = available(&state.ledger, details.partner_id, details.quarter, at.at()).await?;
-    let reason = b.late_reason.as_ref().map(ToString::to_string);
-    let command = FundRequestCommand::Submit {
-        source,
-        available,
-        late_reason: b.late_reason,
-    };
-    Ok(Json(
-        run(&state, &auth, &request, id, at, command, reason).await?,
-    ))
+    // Held from reading what is available until the submission is appended, so two requests of
+    // the partner and quarter cannot both count the same allocation (ADR 0003).
+    let lock = commitments_lock(&state.ledger, details.partner_id, details.quarter).await?;
+    let result = async {
+        // A back-dated submission must not see more than is available today: approvals and
+        // submissions recorded since its effective time have already spent some of it.
+        let (p, q) = (details.partner_id, details.quarter);
+        let then = available(&state.ledger, p, q, id, at.at()).await?;
+        let now = available(&state.ledger, p, q, id, state.now()).await?;
+        let available = if now.minor < then.minor { now } else { then };
+        let reason = b.late_reason.as_ref().map(ToString::to_string);
+        let command = FundRequestCommand::Submit {
+            source,
+            available,
+            late_reason: b.late_reason,
+        };
+        run(&state, &auth, &request, id, at, command, reason).await
+    }
+    .await;
+    lock.release().await;
+    Ok(Json(result?))
 }
 
 /// Withdraw a request that is not yet decided, with a reason.
