@@ -83,6 +83,7 @@ fn on_response<B>(response: &Response<B>, latency: Duration, span: &Span) {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
 }
 
 impl Application {
@@ -94,21 +95,50 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("could not listen on {}", config.bind))?;
-        let router = router(AppState::new(ledger, system_clock()));
-        Ok(Self { listener, router })
+        let state = AppState::new(ledger, system_clock())
+            .await
+            .context("could not start the projector")?;
+        // Serve nothing until the read models have caught up with the log once.
+        let folded = state
+            .projector
+            .catch_up()
+            .await
+            .context("the projector could not catch up with the log")?;
+        tracing::info!(
+            events.folded = folded,
+            log.position = state.projector.position(),
+            "read models caught up"
+        );
+        let router = router(state.clone());
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+    /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight; the projector runs
+    /// alongside and stops last, storing its snapshot.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let projector = self.state.spawn_projector(async {
+            // A dropped sender (the server failed) stops the projector too.
+            stopped.await.ok();
+        });
         tracing::info!(addr = %self.listener.local_addr()?, "channel-ledger listening");
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .context("the server stopped with an error")?;
+            .context("the server stopped with an error");
+        drop(stop);
+        if let Err(error) = projector.await {
+            tracing::error!(%error, "the projector task failed");
+        }
+        served?;
         tracing::info!("channel-ledger stopped");
         Ok(())
     }

@@ -205,6 +205,8 @@ where
         metrics::counter!(COMMAND_CONFLICTS, "aggregate_type" => A::TYPE).increment(1);
     }
     result?;
+    // The projector folds the new events now rather than at its next poll.
+    state.wake.notify_one();
     let command_id = meta.command_id.to_string();
     let events: Vec<AppendedEvent> = state
         .ledger

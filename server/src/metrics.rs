@@ -14,6 +14,8 @@ pub const HTTP_LATENCY: &str = "http_request_duration_seconds";
 pub const COMMANDS_APPENDED: &str = "ledger_commands_appended_total";
 pub const COMMAND_CONFLICTS: &str = "ledger_command_conflicts_total";
 pub const EVENTS_APPENDED: &str = "ledger_events_appended_total";
+pub const PROJECTION_POSITION: &str = "ledger_projection_position";
+pub const PROJECTION_LAG: &str = "ledger_projection_lag_events";
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -37,6 +39,17 @@ pub fn handle() -> PrometheusHandle {
             handle
         })
         .clone()
+}
+
+/// Publishes the projector's position and lag. Set at each scrape (and `/ready`) from the
+/// projector itself, so every app in a process reports its own at that moment.
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "a gauge; exact far beyond any real log"
+)]
+pub fn projection(position: i64, lag: i64) {
+    metrics::gauge!(PROJECTION_POSITION).set(position as f64);
+    metrics::gauge!(PROJECTION_LAG).set(lag as f64);
 }
 
 /// Counts and times every request by method, route template and status.

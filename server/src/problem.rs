@@ -39,6 +39,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// The cause of a server error: logged, never sent.
     pub internal: Option<String>,
+    /// Seconds after which a retry may succeed, sent as `Retry-After`.
+    pub retry_after: Option<u32>,
 }
 
 /// Left in the response's extensions so the request span logs the problem once.
@@ -57,6 +59,7 @@ impl ApiError {
             detail: detail.into(),
             field: None,
             internal: None,
+            retry_after: None,
         }
     }
 
@@ -93,6 +96,20 @@ impl ApiError {
             "the ledger's database is unavailable; try again shortly",
         );
         e.internal = Some(cause.to_string());
+        e
+    }
+
+    /// The read models have not reached the position a read asked for within the wait the
+    /// service allows: retry in a second.
+    pub fn lagging(min_position: i64, position: i64) -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "projection-lagging",
+            format!(
+                "the read models are at log position {position}, not yet at {min_position}; retry shortly"
+            ),
+        );
+        e.retry_after = Some(1);
         e
     }
 
@@ -188,6 +205,9 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
         );
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

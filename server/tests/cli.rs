@@ -1,5 +1,6 @@
 //! The real `channel-ledger` binary: bootstrap prints one token line and refuses a second time;
-//! `token create` prints a working token and refuses unknown staff; `serve` answers /health and stops on SIGTERM.
+//! `token create` prints a working token and refuses unknown staff; `serve` answers /health and stops on SIGTERM;
+//! `replay` prints a partner's timeline as of a date; `rebuild` prints its report as JSON.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -147,4 +148,154 @@ fn serve_answers_health_with_a_cli_token_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
+
+/// Hires a Southeast PAM (as the bootstrap Admin) and has them register a partner, through the
+/// router in-process; returns the partner's id.
+fn seed_partner(db: &str, admin_token: &str) -> String {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let ledger = channel_ledger_store::Ledger::connect(db).await.unwrap();
+        let state = channel_ledger_server::AppState::new(
+            ledger,
+            channel_ledger_server::state::system_clock(),
+        )
+        .await
+        .unwrap();
+        let router = channel_ledger_server::app::router(state);
+        let post = |path: String, token: String, body: serde_json::Value| {
+            let router = router.clone();
+            async move {
+                let request = Request::post(path)
+                    .header("authorization", format!("Bearer {token}"))
+                    .header("content-type", "application/json")
+                    .body(Body::from(body.to_string()))
+                    .unwrap();
+                let response = router.oneshot(request).await.unwrap();
+                let bytes = response.into_body().collect().await.unwrap().to_bytes();
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+            }
+        };
+        let pam = post(
+            "/api/v1/staff".into(),
+            admin_token.into(),
+            serde_json::json!({"name": "Sarah K.", "role": "PAM", "territory": "Southeast"}),
+        )
+        .await;
+        let pam_id = pam["id"].as_str().unwrap().to_owned();
+        let token = post(
+            format!("/api/v1/staff/{pam_id}/tokens"),
+            admin_token.into(),
+            serde_json::json!({}),
+        )
+        .await;
+        let partner = post(
+            "/api/v1/partners".into(),
+            token["token"].as_str().unwrap().into(),
+            serde_json::json!({
+                "name": "Ironclad MSP", "partner_type": "MSP", "territory": "Southeast",
+                "headquarters": "Atlanta, GA", "size": "51-200",
+            }),
+        )
+        .await;
+        partner["id"].as_str().unwrap().to_owned()
+    })
+}
+
+#[test]
+fn replay_prints_a_header_then_a_sentence_per_event_up_to_the_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(&dir);
+    let bootstrap = run(&db, &["bootstrap", "--name", "Ada Admin"]);
+    let token = String::from_utf8(bootstrap.stdout).unwrap();
+    let partner = seed_partner(&db, token.trim());
+
+    let replay = run(
+        &db,
+        &[
+            "replay",
+            "--partner",
+            &partner,
+            "--as-of",
+            "2100-01-01",
+            "--axis",
+            "recorded",
+        ],
+    );
+
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let stdout = String::from_utf8(replay.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "Ironclad MSP (Southeast) as of 2100-01-01T23:59:59.999999+00:00 on the recorded axis"
+        ),
+        "{stdout}"
+    );
+    assert!(lines.len() >= 2, "{stdout}");
+    assert!(
+        lines[1].contains(" — Sarah K. (PAM, Southeast) "),
+        "{stdout}"
+    );
+    let json = run(
+        &db,
+        &[
+            "replay",
+            "--partner",
+            &partner,
+            "--as-of",
+            "2100-01-01",
+            "--json",
+        ],
+    );
+    let body: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(body["profile"]["name"], "Ironclad MSP");
+    assert_eq!(body["axis"], "effective");
+    let before = run(
+        &db,
+        &["replay", "--partner", &partner, "--as-of", "2000-01-01"],
+    );
+    assert_eq!(before.status.code(), Some(1));
+    let bad = run(
+        &db,
+        &["replay", "--partner", &partner, "--as-of", "30/06/2025"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+}
+
+#[test]
+fn rebuild_prints_its_report_as_one_line_of_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(&dir);
+    let bootstrap = run(&db, &["bootstrap", "--name", "Ada Admin"]);
+    let token = String::from_utf8(bootstrap.stdout).unwrap();
+    seed_partner(&db, token.trim());
+
+    let first = run(&db, &["rebuild"]);
+    let second = run(&db, &["rebuild"]);
+
+    for rebuilt in [&first, &second] {
+        assert!(
+            rebuilt.status.success(),
+            "{}",
+            String::from_utf8_lossy(&rebuilt.stderr)
+        );
+        let stdout = String::from_utf8(rebuilt.stdout.clone()).unwrap();
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert!(report["events"].as_u64().unwrap() >= 3, "{stdout}");
+        assert!(report["events_per_second"].is_number());
+    }
+    // The second run resumed from the first one's snapshot and compared the two folds.
+    let second: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(second["matched_live"], true);
 }

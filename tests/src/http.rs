@@ -15,10 +15,12 @@ use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
-/// The API over a fresh ledger.
+/// The API over a fresh ledger, with its projector running as in `serve`.
 pub struct TestApp {
     pub ledger: Ledger,
     pub router: Router,
+    /// The state the router serves: its projector, clock and ledger.
+    pub state: AppState,
     /// "Now" for the app: the wall clock unless pinned with [`TestApp::set_now`].
     now: Arc<Mutex<Option<DateTime<Utc>>>>,
     _dir: Option<tempfile::TempDir>,
@@ -89,12 +91,18 @@ impl TestResponse {
 }
 
 impl TestApp {
-    pub fn over(ledger: Ledger) -> Self {
+    /// The API over `ledger`; its projector catches up and then runs until the test's runtime
+    /// ends.
+    pub async fn over(ledger: Ledger) -> Self {
         let now: Arc<Mutex<Option<DateTime<Utc>>>> = Arc::default();
-        let router = app::router(AppState::new(ledger.clone(), clock(&now)));
+        let state = AppState::new(ledger.clone(), clock(&now)).await.unwrap();
+        state.projector.catch_up().await.unwrap();
+        state.spawn_projector(std::future::pending());
+        let router = app::router(state.clone());
         Self {
             ledger,
             router,
+            state,
             now,
             _dir: None,
         }
@@ -108,13 +116,13 @@ impl TestApp {
 
     pub async fn sqlite() -> Self {
         let (ledger, dir) = crate::sqlite_ledger().await;
-        let mut app = Self::over(ledger);
+        let mut app = Self::over(ledger).await;
         app._dir = Some(dir);
         app
     }
 
     pub async fn postgres() -> Option<Self> {
-        crate::postgres_ledger().await.map(Self::over)
+        Some(Self::over(crate::postgres_ledger().await?).await)
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
@@ -166,8 +174,7 @@ impl TestApp {
 
     /// The first Admin, exactly as `channel-ledger bootstrap` makes them.
     pub async fn bootstrap(&self) -> Staffer {
-        let state = AppState::new(self.ledger.clone(), clock(&self.now));
-        let (id, issued) = first_admin(&state, Name::parse("Ada Admin").unwrap())
+        let (id, issued) = first_admin(&self.state, Name::parse("Ada Admin").unwrap())
             .await
             .unwrap();
         Staffer {

@@ -307,7 +307,7 @@ async fn opening_schedules_the_series_first_when_the_assignment_did_not() {
     // An assignment recorded without the follow-up scheduling (as when that step failed).
     let now = Utc::now();
     let fixed: Clock = Arc::new(move || now);
-    let state = AppState::new(app.ledger.clone(), fixed);
+    let state = AppState::new(app.ledger.clone(), fixed).await.unwrap();
     let manager = StaffId(Uuid::parse_str(&cast.manager.id).unwrap());
     let actor = actor_as_of(&app.ledger, manager, now)
         .await

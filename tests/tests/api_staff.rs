@@ -18,7 +18,9 @@ async fn bootstrap_creates_the_first_admin_whose_token_works_and_refuses_a_secon
     let state = channel_ledger_server::AppState::new(
         app.ledger.clone(),
         channel_ledger_server::state::system_clock(),
-    );
+    )
+    .await
+    .unwrap();
     let name = channel_ledger_domain::text::Name::parse("Eve").unwrap();
     let again = channel_ledger_server::cli::bootstrap::first_admin(&state, name).await;
     assert!(again.is_err());

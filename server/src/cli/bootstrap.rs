@@ -28,7 +28,7 @@ pub async fn run(database_url: &str, args: BootstrapArgs) -> anyhow::Result<()> 
     let ledger = Ledger::connect(database_url)
         .await
         .context("could not open the ledger's database")?;
-    let state = AppState::new(ledger, system_clock());
+    let state = AppState::new(ledger, system_clock()).await?;
     let (_, issued) = first_admin(&state, name).await?;
     super::print_line(&issued.token)
 }

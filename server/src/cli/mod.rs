@@ -1,8 +1,10 @@
-//! The command line: `serve`, `bootstrap` and `token`. Every setting also comes from an
+//! The command line: `serve`, `bootstrap`, `token`, `bench`, `replay` and `rebuild`. Every setting also comes from an
 //! environment variable. Command output (a token) goes to stdout; logs and errors go to stderr.
 
 pub mod bench;
 pub mod bootstrap;
+pub mod rebuild;
+pub mod replay;
 pub mod serve;
 pub mod token;
 
@@ -40,6 +42,10 @@ pub enum Command {
     Token(token::TokenCommand),
     /// Measure commands/s against raw inserts on a fresh ledger (design.md §6).
     Bench(bench::BenchArgs),
+    /// Print one partner's state and timeline as of a date, on either time axis.
+    Replay(replay::ReplayArgs),
+    /// Rebuild the read models from the log, store their snapshot, print the report as JSON.
+    Rebuild(rebuild::RebuildArgs),
 }
 
 /// Runs the parsed command.
@@ -49,6 +55,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bootstrap(args) => bootstrap::run(&cli.database_url, args).await,
         Command::Token(cmd) => token::run(&cli.database_url, cmd).await,
         Command::Bench(args) => bench::run(&cli.database_url, args).await,
+        Command::Replay(args) => replay::run(&cli.database_url, args).await,
+        Command::Rebuild(args) => rebuild::run(&cli.database_url, args).await,
     }
 }
 

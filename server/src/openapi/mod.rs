@@ -5,9 +5,8 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
-
 use crate::problem::ProblemDetails;
-use crate::routes::{delegations, events, health, partners, raps, staff, tokens};
+use crate::routes::{delegations, events, health, partners, raps, staff, tokens, views};
 
 /// Errors any command (POST) may answer.
 #[derive(Debug, IntoResponses)]
@@ -61,7 +60,8 @@ pub enum ReadErrors {
     Unprocessable(ProblemDetails),
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(ProblemDetails),
-    /// The database is unavailable.
+    /// The database is unavailable, or the read models have not reached the `min_position` asked
+    /// for within 2 s (`projection-lagging`, with `Retry-After`).
     #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(ProblemDetails),
 }
@@ -109,6 +109,9 @@ pub enum ReadyErrors {
         raps::drafting::revise, raps::drafting::submit, raps::decisions::approve, raps::decisions::reject,
         raps::drafting::propose_amendment, raps::accounts::advance, raps::accounts::win,
         raps::accounts::lose, raps::accounts::close,
+        views::program::portfolio, views::partner::profile, views::partner::timeline,
+        views::partner::handover, views::program::console, views::program::commitments,
+        views::program::reconciliation, views::rebuild::rebuild,
     ),
     components(schemas(ProblemDetails)),
     modifiers(&BearerAuth)

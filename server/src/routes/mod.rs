@@ -12,6 +12,7 @@ pub mod qars;
 pub mod raps;
 pub mod staff;
 pub mod tokens;
+pub mod views;
 
 use axum::handler::Handler;
 use axum::http::StatusCode;
@@ -95,6 +96,7 @@ fn protected() -> ApiRoutes {
         .merge(qars::routes())
         .merge(cohorts::routes())
         .merge(raps::routes())
+        .merge(views::routes())
 }
 
 /// Every `(method, full path)` the API serves, e.g. `("post", "/api/v1/partners/{id}/tier")`.

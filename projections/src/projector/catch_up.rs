@@ -1,0 +1,189 @@
+//! Catching up with the log batch by batch, and the snapshots that let a restart skip the part
+//! already folded.
+
+use std::time::Instant;
+
+use channel_ledger_store::{Ledger, RawEvent};
+use tokio::sync::MutexGuard;
+
+use super::{Checkpoint, Projector, ProjectorError, MODEL_VERSION, SNAPSHOT_NAME};
+use crate::event::LedgerEvent;
+use crate::model::ProgramModel;
+
+impl Projector {
+    /// Folds every event after the live model's position into it; returns how many. Each batch
+    /// is decoded first and then applied under one write lock, so readers never see half a
+    /// batch and the model never runs ahead of (or behind) its position.
+    pub async fn catch_up(&self) -> Result<usize, ProjectorError> {
+        self.catch_up_batches(usize::MAX).await
+    }
+
+    /// Like [`Projector::catch_up`], stopping after `max_batches` batches: bounded work, and a
+    /// way for tests to stop a projector anywhere in the log.
+    /// Errors are returned, not logged: [`Projector::run`] logs them once with its retry plan.
+    #[tracing::instrument(name = "projector.catch_up", skip_all, fields(log.from, events.applied))]
+    pub async fn catch_up_batches(&self, max_batches: usize) -> Result<usize, ProjectorError> {
+        let mut checkpoint = self.advance.lock().await;
+        let from = self.position();
+        tracing::Span::current().record("log.from", from);
+        let mut applied = 0;
+        for _ in 0..max_batches {
+            let after = self.position();
+            let records = self
+                .ledger
+                .read_global_raw(after, self.config.batch)
+                .await?;
+            let events = decode(&records, after)?;
+            let Some(last) = events.last().map(|e| e.position) else {
+                break;
+            };
+            {
+                let mut model = self.model.write().await;
+                for event in &events {
+                    model.apply(event);
+                }
+            }
+            // No await since the write: a cancelled catch-up cannot split model from position.
+            self.position.send_replace(last);
+            applied += events.len();
+            if last - checkpoint.position >= self.config.snapshot_every {
+                self.save(&mut checkpoint).await?;
+            }
+            if records.len() < self.config.batch as usize {
+                break;
+            }
+        }
+        tracing::Span::current().record("events.applied", applied);
+        if self.position() > checkpoint.position
+            && checkpoint.at.elapsed() >= self.config.snapshot_interval
+        {
+            self.save(&mut checkpoint).await?;
+        }
+        Ok(applied)
+    }
+
+    /// Stores a snapshot if the live model has moved since the last one: for shutdown.
+    pub async fn checkpoint(&self) -> Result<bool, ProjectorError> {
+        let mut checkpoint = self.advance.lock().await;
+        if self.position() == checkpoint.position {
+            return Ok(false);
+        }
+        self.save(&mut checkpoint).await?;
+        Ok(true)
+    }
+
+    /// Serializes the live model off the async threads and stores it with its position. The
+    /// caller holds `advance`, so the model cannot move meanwhile and readers are not blocked.
+    pub(super) async fn save(
+        &self,
+        checkpoint: &mut MutexGuard<'_, Checkpoint>,
+    ) -> Result<(), ProjectorError> {
+        let model = self.model.clone().read_owned().await;
+        let position = model.position;
+        let body = tokio::task::spawn_blocking(move || serde_json::to_string(&*model))
+            .await?
+            .map_err(ProjectorError::Encode)?;
+        let saved = self
+            .ledger
+            .save_snapshot(SNAPSHOT_NAME, MODEL_VERSION, position, &body)
+            .await?;
+        if !saved {
+            tracing::warn!(
+                log.position = position,
+                "a snapshot further ahead is stored (another projector?): kept it"
+            );
+        }
+        checkpoint.position = position;
+        checkpoint.at = Instant::now();
+        Ok(())
+    }
+}
+
+/// Decodes `records`, which must continue the log right after position `after`.
+pub(super) fn decode(
+    records: &[RawEvent],
+    mut after: i64,
+) -> Result<Vec<LedgerEvent>, ProjectorError> {
+    records
+        .iter()
+        .map(|record| {
+            if record.position != after + 1 {
+                return Err(ProjectorError::OutOfOrder {
+                    expected: after + 1,
+                    found: record.position,
+                });
+            }
+            after = record.position;
+            Ok(LedgerEvent::try_from(record)?)
+        })
+        .collect()
+}
+
+/// The stored model, if there is a usable snapshot: of [`MODEL_VERSION`], readable, and not
+/// ahead of the log. Anything else is only a cache miss: the log is replayed.
+pub(super) async fn load_snapshot(ledger: &Ledger) -> Result<Option<ProgramModel>, ProjectorError> {
+    match stored_snapshot(ledger).await? {
+        Stored::Usable(model) => Ok(Some(model)),
+        Stored::Missing => Ok(None),
+        Stored::Unusable => {
+            // Left in place it would hold later checkpoints back: saves never move one back.
+            ledger.delete_snapshot(SNAPSHOT_NAME).await?;
+            Ok(None)
+        }
+    }
+}
+
+enum Stored {
+    Usable(ProgramModel),
+    /// None, or one of another model version.
+    Missing,
+    /// Of the current version, but it cannot be trusted.
+    Unusable,
+}
+
+async fn stored_snapshot(ledger: &Ledger) -> Result<Stored, ProjectorError> {
+    let Some(snapshot) = ledger.load_snapshot(SNAPSHOT_NAME).await? else {
+        tracing::info!("no snapshot: replaying the log from the start");
+        return Ok(Stored::Missing);
+    };
+    if snapshot.version != MODEL_VERSION {
+        tracing::info!(
+            snapshot.version = snapshot.version,
+            model.version = MODEL_VERSION,
+            "snapshot of another model version: replaying the log from the start"
+        );
+        return Ok(Stored::Missing);
+    }
+    let (position, body) = (snapshot.position, snapshot.body);
+    let parsed =
+        tokio::task::spawn_blocking(move || serde_json::from_str::<ProgramModel>(&body)).await?;
+    let model = match parsed {
+        Ok(model) if model.position == position => model,
+        Ok(model) => {
+            tracing::warn!(
+                snapshot.position = position,
+                body.position = model.position,
+                "snapshot body disagrees with its position: replaying the log from the start"
+            );
+            return Ok(Stored::Unusable);
+        }
+        Err(error) => {
+            tracing::warn!(%error, "snapshot does not deserialize: replaying the log from the start");
+            return Ok(Stored::Unusable);
+        }
+    };
+    let head = ledger.head_position().await?;
+    if position > head {
+        tracing::warn!(
+            snapshot.position = position,
+            log.head = head,
+            "snapshot is ahead of the log: replaying the log from the start"
+        );
+        return Ok(Stored::Unusable);
+    }
+    tracing::info!(
+        snapshot.position = position,
+        "resuming from the stored snapshot"
+    );
+    Ok(Stored::Usable(model))
+}

@@ -1,0 +1,221 @@
+//! One partner's views: profile, timeline and handover brief, live or as of a moment.
+//!
+//! As of a moment, the partner is replayed from its own streams only
+//! (`channel_ledger_replay::partner_as_of`): indexed reads of a few streams, never the whole log.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use channel_ledger_projections::views::{
+    handover_brief, partner_profile, partner_timeline, HandoverBrief, PartnerProfileView, Scope,
+    TimelineEntry, TimelineKind,
+};
+use channel_ledger_projections::{LedgerEvent, ProgramModel};
+use channel_ledger_replay::{partner_as_of, partner_events, Axis, PartnerHistory};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{answer, replay_error, scope, wait_for, ViewQuery, READERS};
+use crate::auth::Authenticated;
+use crate::openapi::ReadErrors;
+use crate::problem::ApiError;
+use crate::routes::partners::{not_found, partner_id};
+use crate::state::AppState;
+
+/// The query parameters every view takes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ViewParams {
+    /// Wait (up to 2 s) until the read models have folded this log position, e.g. the
+    /// `position` a command answered with; 503 `projection-lagging` otherwise.
+    pub min_position: Option<i64>,
+    /// Answer as of this moment: `2025-06-30` (the end of that day, UTC) or an RFC 3339 instant.
+    pub as_of: Option<String>,
+    /// `effective` (default: what was true then, with later corrections) or `recorded` (what
+    /// the ledger knew then). Only with `as_of`.
+    pub axis: Option<String>,
+}
+
+/// A partner's events as sentences, in log order (in the axis's order when as of a moment).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PartnerTimeline {
+    pub partner_id: String,
+    /// The moment replayed to, when asked.
+    pub as_of: Option<DateTime<Utc>>,
+    /// `effective` or `recorded`, with `as_of`.
+    pub axis: Option<String>,
+    pub entries: Vec<TimelineEntry>,
+}
+
+/// What identifies the partner's streams in the live model: its entry and the cohort ids, cloned
+/// so that no lock is held while the streams are read. 404 when unknown or outside the scope.
+async fn streams_of(state: &AppState, scope: &Scope, id: &str) -> Result<ProgramModel, ApiError> {
+    state
+        .projector
+        .with_model(|m| {
+            let entry = m.partners.get(id).filter(|e| scope.sees_partner(e))?;
+            Some(ProgramModel {
+                position: m.position,
+                partners: [(id.to_owned(), entry.clone())].into(),
+                cohorts: m.cohorts.clone(),
+                ..ProgramModel::default()
+            })
+        })
+        .await
+        .ok_or_else(not_found)
+}
+
+async fn history(
+    state: &AppState,
+    scope: &Scope,
+    id: &str,
+    axis: Axis,
+    t: DateTime<Utc>,
+) -> Result<PartnerHistory, ApiError> {
+    let names = streams_of(state, scope, id).await?;
+    partner_as_of(&state.ledger, &names, id, axis, t)
+        .await
+        .map_err(replay_error)
+}
+
+/// Parses the path and query, checks the role and waits for `min_position`.
+async fn prepare(
+    state: &AppState,
+    auth: &Authenticated,
+    id: &str,
+    query: &HashMap<String, String>,
+    what: &str,
+) -> Result<(Scope, String, ViewQuery), ApiError> {
+    let scope = scope(&auth.actor, READERS, what)?;
+    let query = ViewQuery::parse(query)?;
+    let id = partner_id(id)?.to_string();
+    wait_for(state, &query).await?;
+    Ok((scope, id, query))
+}
+
+/// The partner profile: tier, classification and the cohort strategy in force, PAM, active RAPs
+/// with named-account status, QAR status and next due, MDF committed / approved / claimed / paid,
+/// ARR won. Outside the caller's territory: 404.
+#[utoipa::path(get, path = "/api/v1/partners/{id}/profile", tag = "views",
+    params(("id" = Uuid, Path, description = "Partner id"), ViewParams),
+    responses((status = 200, body = PartnerProfileView), ReadErrors), security(("bearer" = [])))]
+pub async fn profile(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let (scope, id, query) = prepare(&state, &auth, &id, &query, "partner profiles").await?;
+    let now = query.now(&state);
+    let (view, position) = match query.as_of {
+        Some(t) => {
+            let h = history(&state, &scope, &id, query.axis, t).await?;
+            (
+                partner_profile(&h.model, &scope, now, &id),
+                h.model.position,
+            )
+        }
+        None => {
+            state
+                .projector
+                .with_model(|m| (partner_profile(m, &scope, now, &id), m.position))
+                .await
+        }
+    };
+    Ok(answer(view.ok_or_else(not_found)?, position))
+}
+
+/// The partner's timeline: every event as a sentence, with who, role, authority and reason;
+/// `kind` filters (partner, rap, qar, mdf, staff, cohort). Finance reads QAR events without
+/// their reason.
+#[utoipa::path(get, path = "/api/v1/partners/{id}/timeline", tag = "views",
+    params(("id" = Uuid, Path, description = "Partner id"), ViewParams,
+        ("kind" = Option<TimelineKind>, Query, description = "Only events of this kind")),
+    responses((status = 200, body = PartnerTimeline), ReadErrors), security(("bearer" = [])))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let (scope, id, query) = prepare(&state, &auth, &id, &raw, "partner timelines").await?;
+    let kind = raw.get("kind").map(|k| parse_kind(k)).transpose()?;
+    let (entries, position) = match query.as_of {
+        Some(t) => {
+            let h = history(&state, &scope, &id, query.axis, t).await?;
+            let entries = partner_timeline(&h.events, &h.model, &scope, &id, kind);
+            (entries, h.model.position)
+        }
+        None => {
+            let names = streams_of(&state, &scope, &id).await?;
+            let position = names.position;
+            let read = partner_events(&state.ledger, &names, &id)
+                .await
+                .map_err(replay_error)?;
+            // Only what the model has folded: its names and sentences must know every event.
+            let mut own: Vec<LedgerEvent> = read
+                .own
+                .into_iter()
+                .filter(|e| e.position <= position)
+                .collect();
+            own.sort_by_key(|e| e.position);
+            let entries = state
+                .projector
+                .with_model(|m| partner_timeline(&own, m, &scope, &id, kind))
+                .await;
+            (entries, position)
+        }
+    };
+    let entries = entries.ok_or_else(not_found)?;
+    Ok(answer(
+        PartnerTimeline {
+            partner_id: id,
+            as_of: query.as_of,
+            axis: query.as_of.map(|_| query.axis.to_string()),
+            entries,
+        },
+        position,
+    ))
+}
+
+fn parse_kind(raw: &str) -> Result<TimelineKind, ApiError> {
+    serde_json::from_value(serde_json::Value::String(raw.trim().to_ascii_lowercase())).map_err(
+        |_| {
+            ApiError::invalid(
+                "invalid-kind",
+                "kind",
+                format!("unknown kind `{raw}`: expected partner, rap, qar, mdf, staff or cohort"),
+            )
+        },
+    )
+}
+
+/// The handover brief for an incoming PAM: open commitments, active RAPs and where each named
+/// account stands, QAR history, last concerns, MDF owed, earlier PAMs.
+#[utoipa::path(get, path = "/api/v1/partners/{id}/handover", tag = "views",
+    params(("id" = Uuid, Path, description = "Partner id"), ViewParams),
+    responses((status = 200, body = HandoverBrief), ReadErrors), security(("bearer" = [])))]
+pub async fn handover(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let (scope, id, query) = prepare(&state, &auth, &id, &query, "handover briefs").await?;
+    let now = query.now(&state);
+    let (view, position) = match query.as_of {
+        Some(t) => {
+            let h = history(&state, &scope, &id, query.axis, t).await?;
+            (handover_brief(&h.model, &scope, now, &id), h.model.position)
+        }
+        None => {
+            state
+                .projector
+                .with_model(|m| (handover_brief(m, &scope, now, &id), m.position))
+                .await
+        }
+    };
+    Ok(answer(view.ok_or_else(not_found)?, position))
+}
