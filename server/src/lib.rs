@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod snapshot_cache;
 pub mod state;
 pub mod telemetry;
 

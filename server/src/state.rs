@@ -12,6 +12,8 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
+use crate::snapshot_cache::SnapshotCache;
+
 /// "Now", injectable so tests can pin time. Production uses [`system_clock`].
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -29,6 +31,8 @@ pub struct AppState {
     pub projector: Arc<Projector>,
     /// Notified after every append so the projector folds it at once (it also polls).
     pub wake: Arc<Notify>,
+    /// Partners' temporal snapshots, for views as of a moment.
+    pub snapshots: Arc<SnapshotCache>,
 }
 
 impl AppState {
@@ -45,6 +49,7 @@ impl AppState {
             metrics: crate::metrics::handle(),
             projector: Arc::new(projector),
             wake: Arc::new(Notify::new()),
+            snapshots: Arc::new(SnapshotCache::default()),
         })
     }
 

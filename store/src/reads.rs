@@ -155,6 +155,43 @@ impl Ledger {
         })
     }
 
+    /// The highest sequenced position in one stream, or in every stream of `aggregate_type`
+    /// when `aggregate_id` is `None`; 0 when there is none. One indexed query: a cheap "has
+    /// anything moved since" check for caches.
+    #[tracing::instrument(skip_all, fields(db.backend = %self.backend(), aggregate.r#type = aggregate_type, aggregate.id = aggregate_id), err)]
+    pub async fn last_position(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let from = "FROM events e JOIN event_positions p ON p.event_id = e.id \
+                    WHERE e.aggregate_type = $1";
+        let sql = match aggregate_id {
+            Some(_) => {
+                format!("SELECT coalesce(max(p.position), 0) {from} AND e.aggregate_id = $2")
+            }
+            None => format!("SELECT coalesce(max(p.position), 0) {from}"),
+        };
+        Ok(match &self.db {
+            Db::Sqlite(pool) => {
+                let q = sqlx::query_scalar(&sql).bind(aggregate_type);
+                let q = match aggregate_id {
+                    Some(id) => q.bind(id),
+                    None => q,
+                };
+                q.fetch_one(pool).await?
+            }
+            Db::Postgres(pool) => {
+                let q = sqlx::query_scalar::<_, i64>(&sql).bind(aggregate_type);
+                let q = match aggregate_id {
+                    Some(id) => q.bind(id),
+                    None => q,
+                };
+                q.fetch_one(pool).await?
+            }
+        })
+    }
+
     /// One stream's events after `after_sequence`, for loading an aggregate. Needs no position,
     /// so it never waits for the sequencer.
     pub(crate) async fn stream_events(

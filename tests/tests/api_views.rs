@@ -305,6 +305,73 @@ async fn classification_as_of(app: &TestApp, by: &Staffer, partner: &str, query:
 }
 
 #[tokio::test]
+async fn a_backdated_correction_after_a_cached_as_of_read_is_seen_on_both_axes() {
+    let app = TestApp::sqlite().await;
+    app.set_now(Some(day(2025, 1, 2)));
+    let cast = app.cast().await;
+    let partner = partner_named(&app, &cast.pam, SOUTHEAST, "Bridgeline Co.").await;
+    app.set_now(Some(day(2025, 2, 1)));
+    let classify = |body: Value| {
+        let (app, token, partner) = (&app, &cast.manager.token, &partner);
+        async move {
+            let path = format!("/api/v1/partners/{partner}/classification");
+            let r = app.post(&path, Some(token), &body).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            position(&r)
+        }
+    };
+    let first =
+        classify(json!({"classification": "HighPotential", "rationale": "new logos"})).await;
+    let m = &cast.manager;
+    let effective = format!("min_position={first}&as_of=2025-04-01");
+    let recorded = format!("min_position={first}&as_of=2100-01-01&axis=recorded");
+    // Read twice on each axis: the second read is answered from the cache.
+    for _ in 0..2 {
+        assert_eq!(
+            classification_as_of(&app, m, &partner, &effective).await,
+            "HighPotential"
+        );
+        assert_eq!(
+            classification_as_of(&app, m, &partner, &recorded).await,
+            "HighPotential"
+        );
+    }
+    assert_eq!(app.state.snapshots.len().await, 1);
+
+    app.set_now(Some(day(2025, 6, 1)));
+    let corrected = classify(json!({
+        "classification": "Champion",
+        "rationale": "the March review had already made them a Champion",
+        "effective_at": day(2025, 3, 1),
+        "backdate_reason": "recorded late after the March review",
+    }))
+    .await;
+    let effective = format!("min_position={corrected}&as_of=2025-04-01");
+    let recorded = format!("min_position={corrected}&as_of=2100-01-01&axis=recorded");
+    let before = format!("min_position={corrected}&as_of=2025-02-15");
+    assert_eq!(
+        classification_as_of(&app, m, &partner, &effective).await,
+        "Champion"
+    );
+    assert_eq!(
+        classification_as_of(&app, m, &partner, &recorded).await,
+        "Champion"
+    );
+    assert_eq!(
+        classification_as_of(&app, m, &partner, &before).await,
+        "HighPotential"
+    );
+    let timeline = app
+        .get(
+            &format!("/api/v1/partners/{partner}/timeline?{effective}&kind=partner"),
+            Some(&m.token),
+        )
+        .await;
+    assert_eq!(timeline.status, 200, "{}", timeline.text);
+    assert!(timeline.text.contains("Champion"), "{}", timeline.text);
+}
+
+#[tokio::test]
 async fn as_of_reads_the_old_classification_and_each_axis_treats_a_backdated_correction_per_its_definition(
 ) {
     let app = TestApp::sqlite().await;

@@ -1,9 +1,11 @@
 //! One partner's views: profile, timeline and handover brief, live or as of a moment.
 //!
-//! As of a moment, the partner is replayed from its own streams only
-//! (`channel_ledger_replay::partner_as_of`): indexed reads of a few streams, never the whole log.
+//! As of a moment, the partner is answered from its temporal snapshots
+//! ([`crate::snapshot_cache`]): built once from its own streams (indexed reads of a few streams,
+//! never the whole log), then kept until the partner or its context moves.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -12,7 +14,7 @@ use channel_ledger_projections::views::{
     TimelineEntry, TimelineKind,
 };
 use channel_ledger_projections::{LedgerEvent, ProgramModel};
-use channel_ledger_replay::{partner_as_of, partner_events, Axis, PartnerHistory};
+use channel_ledger_replay::{partner_events, Axis, PartnerSnapshots};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -67,17 +69,29 @@ async fn streams_of(state: &AppState, scope: &Scope, id: &str) -> Result<Program
         .ok_or_else(not_found)
 }
 
-async fn history(
+/// The partner's snapshots, cached while valid for the live model (404 as [`streams_of`]).
+async fn snapshots(
+    state: &AppState,
+    scope: &Scope,
+    id: &str,
+) -> Result<Arc<PartnerSnapshots>, ApiError> {
+    let names = streams_of(state, scope, id).await?;
+    state
+        .snapshots
+        .get(&state.ledger, &names, id)
+        .await
+        .map_err(replay_error)
+}
+
+/// The partner's model as of `t` on `axis`.
+async fn model_as_of(
     state: &AppState,
     scope: &Scope,
     id: &str,
     axis: Axis,
     t: DateTime<Utc>,
-) -> Result<PartnerHistory, ApiError> {
-    let names = streams_of(state, scope, id).await?;
-    partner_as_of(&state.ledger, &names, id, axis, t)
-        .await
-        .map_err(replay_error)
+) -> Result<ProgramModel, ApiError> {
+    Ok(snapshots(state, scope, id).await?.state_as_of(axis, t))
 }
 
 /// Parses the path and query, checks the role and waits for `min_position`.
@@ -111,11 +125,8 @@ pub async fn profile(
     let now = query.now(&state);
     let (view, position) = match query.as_of {
         Some(t) => {
-            let h = history(&state, &scope, &id, query.axis, t).await?;
-            (
-                partner_profile(&h.model, &scope, now, &id),
-                h.model.position,
-            )
+            let model = model_as_of(&state, &scope, &id, query.axis, t).await?;
+            (partner_profile(&model, &scope, now, &id), model.position)
         }
         None => {
             state
@@ -144,9 +155,12 @@ pub async fn timeline(
     let kind = raw.get("kind").map(|k| parse_kind(k)).transpose()?;
     let (entries, position) = match query.as_of {
         Some(t) => {
-            let h = history(&state, &scope, &id, query.axis, t).await?;
-            let entries = partner_timeline(&h.events, &h.model, &scope, &id, kind);
-            (entries, h.model.position)
+            let snapshots = snapshots(&state, &scope, &id).await?;
+            let model = snapshots.state_as_of(query.axis, t);
+            let events: Vec<LedgerEvent> =
+                snapshots.timeline_as_of(query.axis, t).cloned().collect();
+            let entries = partner_timeline(&events, &model, &scope, &id, kind);
+            (entries, model.position)
         }
         None => {
             let names = streams_of(&state, &scope, &id).await?;
@@ -207,8 +221,8 @@ pub async fn handover(
     let now = query.now(&state);
     let (view, position) = match query.as_of {
         Some(t) => {
-            let h = history(&state, &scope, &id, query.axis, t).await?;
-            (handover_brief(&h.model, &scope, now, &id), h.model.position)
+            let model = model_as_of(&state, &scope, &id, query.axis, t).await?;
+            (handover_brief(&model, &scope, now, &id), model.position)
         }
         None => {
             state
