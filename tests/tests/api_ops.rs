@@ -19,6 +19,16 @@ async fn health_and_ready_answer_without_a_token() {
 }
 
 #[tokio::test]
+async fn the_probes_also_answer_at_the_root_where_orchestrators_look() {
+    let app = TestApp::sqlite().await;
+    for path in ["/health", "/ready", "/metrics"] {
+        let r = app.get(path, None).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+    }
+    assert_eq!(app.get("/health", None).await.body, json!({"status": "ok"}));
+}
+
+#[tokio::test]
 async fn metrics_count_requests_by_route_and_commands_appended() {
     let app = TestApp::sqlite().await;
     let cast = app.cast().await;

@@ -21,6 +21,14 @@ pub fn routes() -> ApiRoutes {
         .get("/metrics", metrics)
 }
 
+/// The same probes at the root, where load balancers, orchestrators and Prometheus look for them.
+pub fn probes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/health", axum::routing::get(health))
+        .route("/ready", axum::routing::get(ready))
+        .route("/metrics", axum::routing::get(metrics))
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Status {
     /// `ok`

@@ -121,6 +121,7 @@ pub fn api_router(state: AppState) -> Router<AppState> {
     public()
         .router
         .merge(protected)
+        .merge(health::probes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
 }
