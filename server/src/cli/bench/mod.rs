@@ -3,10 +3,16 @@
 //! On a fresh ledger it measures commands per second through the real command path (load the
 //! aggregate, decide, append with its global position) at each writer count, and, as the
 //! reference the targets are ratios of, raw single-row inserts of an event-shaped row into the
-//! same database in the same run. Prints a table, or JSON with `--json`.
+//! same database in the same run. Then it writes a realistic log of `--events` events fast,
+//! times a full projection rebuild over it, and times "as of" answers: one partner with
+//! `--partner-events` events through its snapshots, and the whole program's portfolio. Prints a
+//! table, or JSON with `--json`.
 
+mod as_of;
 mod commands;
+mod log;
 mod raw;
+mod rebuild;
 mod report;
 
 use std::time::Duration;
@@ -14,7 +20,11 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use channel_ledger_store::{Backend, Ledger};
 
-use report::{Report, Row};
+use report::{Report, Row, COMMAND, RAW};
+
+/// Random moments per axis for one partner "as of", and for the whole program's.
+const PARTNER_DATES: usize = 200;
+const PROGRAM_DATES: usize = 20;
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
@@ -24,6 +34,12 @@ pub struct BenchArgs {
     /// Commands per measurement (spread over the writers).
     #[arg(long, default_value_t = 4000)]
     pub commands: usize,
+    /// Events in the generated log the projector rebuilds and "as of" replays.
+    #[arg(long, default_value_t = 200_000)]
+    pub events: usize,
+    /// Events in the history of the one partner timed "as of".
+    #[arg(long, default_value_t = 10_000)]
+    pub partner_events: usize,
     /// Print a JSON summary instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -33,8 +49,12 @@ pub struct BenchArgs {
 /// SQLite URL a throwaway database in a temporary directory is used instead, so a bench never
 /// writes into `./channel-ledger.db`.
 pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
-    if args.writers.contains(&0) || args.commands == 0 {
-        bail!("--writers and --commands must be positive");
+    if args.writers.contains(&0)
+        || args.commands == 0
+        || args.events == 0
+        || args.partner_events == 0
+    {
+        bail!("--writers, --commands, --events and --partner-events must be positive");
     }
     let scratch = tempfile::tempdir().context("creating a scratch directory")?;
     let url = match Backend::from_url(database_url)? {
@@ -50,21 +70,37 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     let mut report = Report::new(ledger.backend());
     for &writers in &args.writers {
         let raw = raw::single_row_inserts(&ledger, writers, args.commands).await?;
-        report.push(Row::new(
-            "raw single-row INSERT",
-            writers,
-            args.commands,
-            raw,
-        ));
+        report.push(Row::new(RAW, writers, args.commands, raw));
         let took = commands::run(&ledger, writers, args.commands).await?;
-        report.push(Row::new(
-            "command (load, decide, append)",
-            writers,
-            args.commands,
-            took,
-        ));
+        report.push(Row::new(COMMAND, writers, args.commands, took));
     }
     raw::drop_table(&ledger).await?;
+
+    let pams = log::pams(&ledger).await?;
+    let started = std::time::Instant::now();
+    let span = log::program(&ledger, &pams, args.events).await?;
+    report.push(Row::new(
+        "log written (batched appends)",
+        1,
+        args.events,
+        started.elapsed(),
+    ));
+    let (projector, rows) = rebuild::run(&ledger).await?;
+    report.extend(rows);
+
+    let (partner, partner_span) = log::partner(&ledger, &pams, args.partner_events).await?;
+    let id = partner.to_string();
+    let rows = as_of::partner(
+        &ledger,
+        &projector,
+        &id,
+        args.partner_events,
+        &partner_span,
+        PARTNER_DATES,
+    )
+    .await?;
+    report.extend(rows);
+    report.extend(as_of::program(&ledger, &span, PROGRAM_DATES).await?);
     report.print(args.json)
 }
 

@@ -6,23 +6,61 @@ use std::time::Duration;
 use channel_ledger_store::Backend;
 use serde::Serialize;
 
+/// The reference measure, and the one compared with it.
+pub const RAW: &str = "raw single-row INSERT";
+pub const COMMAND: &str = "command (load, decide, append)";
+
 #[derive(Debug, Serialize)]
 pub struct Row {
-    pub measure: &'static str,
+    pub measure: String,
     pub clients: usize,
     pub operations: usize,
     pub seconds: f64,
     pub per_second: f64,
+    /// Latency percentiles in milliseconds, for measures timed one operation at a time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p50_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p95_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99_ms: Option<f64>,
 }
 
 impl Row {
-    pub fn new(measure: &'static str, clients: usize, operations: usize, took: Duration) -> Self {
+    pub fn new(
+        measure: impl Into<String>,
+        clients: usize,
+        operations: usize,
+        took: Duration,
+    ) -> Self {
         Self {
-            measure,
+            measure: measure.into(),
             clients,
             operations,
             seconds: took.as_secs_f64(),
             per_second: super::rate(operations, took),
+            p50_ms: None,
+            p95_ms: None,
+            p99_ms: None,
+        }
+    }
+
+    /// One client's operations timed one by one: the total and its percentiles.
+    pub fn latencies(measure: impl Into<String>, mut samples: Vec<Duration>) -> Self {
+        samples.sort();
+        let total = samples.iter().sum();
+        let ms = |p: f64| {
+            let rank = (samples.len() as f64 * p).ceil() as usize;
+            samples
+                .get(rank.clamp(1, samples.len().max(1)) - 1)
+                .map(|d| d.as_secs_f64() * 1e3)
+        };
+        Self {
+            p50_ms: ms(0.50),
+            p95_ms: ms(0.95),
+            // With fewer than 100 samples the 99th percentile is just the slowest one.
+            p99_ms: ms(0.99).filter(|_| samples.len() >= 100),
+            ..Self::new(measure, 1, samples.len(), total)
         }
     }
 }
@@ -48,12 +86,18 @@ impl Report {
         if let Some(raw) = self
             .rows
             .iter()
-            .find(|r| r.clients == row.clients && r.measure != row.measure)
+            .find(|r| r.clients == row.clients && r.measure == RAW && row.measure == COMMAND)
         {
             self.command_to_raw_ratio
                 .push((row.clients, row.per_second / raw.per_second));
         }
         self.rows.push(row);
+    }
+
+    pub fn extend(&mut self, rows: impl IntoIterator<Item = Row>) {
+        for row in rows {
+            self.push(row);
+        }
     }
 
     pub fn print(&self, json: bool) -> anyhow::Result<()> {
@@ -66,14 +110,29 @@ impl Report {
         writeln!(out, "backend: {}", self.backend)?;
         writeln!(
             out,
-            "{:<32} {:>7} {:>10} {:>9} {:>12}",
-            "measure", "clients", "operations", "seconds", "per second"
+            "{:<40} {:>7} {:>10} {:>9} {:>12} {:>9} {:>9} {:>9}",
+            "measure",
+            "clients",
+            "operations",
+            "seconds",
+            "per second",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms"
         )?;
+        let ms = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"));
         for r in &self.rows {
             writeln!(
                 out,
-                "{:<32} {:>7} {:>10} {:>9.2} {:>12.0}",
-                r.measure, r.clients, r.operations, r.seconds, r.per_second
+                "{:<40} {:>7} {:>10} {:>9.2} {:>12.0} {:>9} {:>9} {:>9}",
+                r.measure,
+                r.clients,
+                r.operations,
+                r.seconds,
+                r.per_second,
+                ms(r.p50_ms),
+                ms(r.p95_ms),
+                ms(r.p99_ms)
             )?;
         }
         for (clients, ratio) in &self.command_to_raw_ratio {
