@@ -11,11 +11,22 @@ use chrono::{DateTime, Utc};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
+use uuid::Uuid;
 
 use crate::snapshot_cache::SnapshotCache;
 
 /// "Now", injectable so tests can pin time. Production uses [`system_clock`].
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Where new record ids (staff, partners, RAPs, MDF allocations, fund requests, activities) come
+/// from. Production uses [`system_ids`]; the demo program injects a seeded source so a seed gives
+/// the same program.
+pub type IdSource = Arc<dyn Fn() -> Uuid + Send + Sync>;
+
+/// Time-ordered UUIDv7 ids.
+pub fn system_ids() -> IdSource {
+    Arc::new(Uuid::now_v7)
+}
 
 /// The wall clock.
 pub fn system_clock() -> Clock {
@@ -26,6 +37,8 @@ pub fn system_clock() -> Clock {
 pub struct AppState {
     pub ledger: Ledger,
     pub clock: Clock,
+    /// New record ids; see [`IdSource`].
+    pub ids: IdSource,
     pub metrics: PrometheusHandle,
     /// The live program model the read endpoints answer from.
     pub projector: Arc<Projector>,
@@ -46,6 +59,7 @@ impl AppState {
         Ok(Self {
             ledger,
             clock,
+            ids: system_ids(),
             metrics: crate::metrics::handle(),
             projector: Arc::new(projector),
             wake: Arc::new(Notify::new()),
@@ -64,6 +78,17 @@ impl AppState {
 
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    /// A new record id from the state's [`IdSource`].
+    pub fn new_id(&self) -> Uuid {
+        (self.ids)()
+    }
+
+    /// The same state with new record ids drawn from `ids`.
+    pub fn with_ids(mut self, ids: IdSource) -> Self {
+        self.ids = ids;
+        self
     }
 }
 

@@ -36,15 +36,26 @@ pub async fn run(database_url: &str, args: BootstrapArgs) -> anyhow::Result<()> 
 /// Registers `name` as the first Admin, as the system, and issues their token. Refuses once any
 /// active Admin exists.
 pub async fn first_admin(state: &AppState, name: Name) -> anyhow::Result<(StaffId, IssuedToken)> {
+    let at = EffectiveTime::now(state.now());
+    first_admin_at(state, name, at, "first Admin of an empty ledger").await
+}
+
+/// [`first_admin`] with the join taking effect at `at` (the demo program back-dates it so the
+/// Admin can register staff years ago); `reason` is recorded with the event.
+pub async fn first_admin_at(
+    state: &AppState,
+    name: Name,
+    at: EffectiveTime,
+    reason: &str,
+) -> anyhow::Result<(StaffId, IssuedToken)> {
     let now = state.now();
     if crate::directory::has_active_admin(&state.ledger, now).await? {
         bail!("this ledger already has an active Admin; ask them for a token (bootstrap only starts an empty ledger)");
     }
     let system = Actor::system();
-    let staff_id = StaffId::new();
-    let at = EffectiveTime::now(now);
+    let staff_id = StaffId(state.new_id());
     let authority = format!("bootstrap: {}", MAINTAIN_DIRECTORY.authority(&system));
-    let reason = Some("first Admin of an empty ledger".to_owned());
+    let reason = Some(reason.to_owned());
     let meta = metadata(&system, &at, authority, reason, &RequestMeta::default());
     let command = StaffCommand::Join {
         staff_id,

@@ -1,8 +1,9 @@
-//! The command line: `serve`, `bootstrap`, `token`, `bench`, `replay` and `rebuild`. Every setting also comes from an
+//! The command line: `serve`, `bootstrap`, `demo`, `token`, `bench`, `replay` and `rebuild`. Every setting also comes from an
 //! environment variable. Command output (a token) goes to stdout; logs and errors go to stderr.
 
 pub mod bench;
 pub mod bootstrap;
+pub mod demo;
 pub mod rebuild;
 pub mod replay;
 pub mod serve;
@@ -37,6 +38,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Create the first Admin of an empty ledger and print their token.
     Bootstrap(bootstrap::BootstrapArgs),
+    /// Write a realistic four-year demo program into an empty ledger and print a token per role.
+    Demo(demo::DemoArgs),
     /// Issue or revoke API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -53,6 +56,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.database_url, args).await,
         Command::Bootstrap(args) => bootstrap::run(&cli.database_url, args).await,
+        Command::Demo(args) => demo::run(&cli.database_url, args).await,
         Command::Token(cmd) => token::run(&cli.database_url, cmd).await,
         Command::Bench(args) => bench::run(&cli.database_url, args).await,
         Command::Replay(args) => replay::run(&cli.database_url, args).await,

@@ -133,7 +133,7 @@ pub async fn join(
     request: RequestMeta,
     JsonBody(body): JsonBody<JoinStaff>,
 ) -> Result<(StatusCode, Json<CommandAccepted>), ApiError> {
-    let staff_id = StaffId::new();
+    let staff_id = StaffId(state.new_id());
     let command = StaffCommand::Join {
         staff_id,
         name: body.name,

@@ -187,7 +187,7 @@ pub async fn allocate(
     let q = quarter(&q)?;
     let at = when(&state, b.effective_at, b.backdate_reason)?;
     let partner = partner_facts_at(&state.ledger, b.partner_id, at.at()).await?;
-    let id = AllocationId::new();
+    let id = AllocationId(state.new_id());
     let command = ProgramBudgetCommand::Allocate {
         allocation_id: id,
         partner,
@@ -212,7 +212,7 @@ pub async fn request_exemption(
     let q = quarter(&q)?;
     let at = when(&state, b.effective_at, b.backdate_reason)?;
     let partner = partner_facts_at(&state.ledger, b.partner_id, at.at()).await?;
-    let id = AllocationId::new();
+    let id = AllocationId(state.new_id());
     let reason = Some(b.justification.to_string());
     let command = ProgramBudgetCommand::RequestExemption {
         allocation_id: id,

@@ -137,7 +137,7 @@ pub async fn draft(
     let link = link(b.rap_id, b.allocation_id)?;
     let at = when(&state, b.effective_at, b.backdate_reason)?;
     let partner = partner_facts_at(&state.ledger, b.partner_id, at.at()).await?;
-    let id = FundRequestId::new();
+    let id = FundRequestId(state.new_id());
     let command = FundRequestCommand::Draft {
         request_id: id,
         partner,
@@ -164,7 +164,7 @@ pub async fn add_activity(
 ) -> Result<(StatusCode, Json<ActivityAccepted>), ApiError> {
     let id = request_id(&id)?;
     let at = when(&state, b.effective_at, b.backdate_reason)?;
-    let activity_id = ActivityId::new();
+    let activity_id = ActivityId(state.new_id());
     let command = FundRequestCommand::AddActivity(ActivityInput {
         activity_id,
         description: b.description,

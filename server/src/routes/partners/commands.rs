@@ -97,7 +97,7 @@ pub async fn register(
     request: RequestMeta,
     JsonBody(b): JsonBody<RegisterPartner>,
 ) -> Result<(StatusCode, Json<CommandAccepted>), ApiError> {
-    let partner_id = PartnerId::new();
+    let partner_id = PartnerId(state.new_id());
     let command = PartnerCommand::Register {
         partner_id,
         name: b.name,

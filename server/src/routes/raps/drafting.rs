@@ -50,7 +50,7 @@ pub async fn draft(
     let at = when(&state, b.effective_at, b.backdate_reason)?;
     let actor = actor_at(&state, &auth.actor, &at).await?;
     let partner = partner_facts_at(&state.ledger, partner, at.at()).await?;
-    let rap_id = RapId::new();
+    let rap_id = RapId(state.new_id());
     let command = RapCommand::Draft {
         rap_id,
         partner,
