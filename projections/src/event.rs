@@ -139,6 +139,30 @@ fn metadata(
         .map_err(|source| DecodeError::Metadata { position, source })
 }
 
+impl LedgerEvent {
+    /// `(effective_at, recorded_at)` travel as one pair: the two times of design.md §3.8.
+    fn assemble(
+        position: i64,
+        event_id: Uuid,
+        aggregate_id: &str,
+        sequence: i64,
+        (effective_at, recorded_at): (DateTime<Utc>, DateTime<Utc>),
+        meta: EventMetadata,
+        event: DomainEvent,
+    ) -> Self {
+        Self {
+            position,
+            event_id,
+            aggregate_id: aggregate_id.to_owned(),
+            sequence,
+            effective_at,
+            recorded_at,
+            meta,
+            event,
+        }
+    }
+}
+
 impl TryFrom<&RecordedEvent> for LedgerEvent {
     type Error = DecodeError;
 
@@ -146,16 +170,15 @@ impl TryFrom<&RecordedEvent> for LedgerEvent {
         let payload = DomainEventOf::Value(&e.payload);
         let event = domain_event(e.position, &e.aggregate_type, &e.event_type, payload)?;
         let meta = metadata(e.position, HashMap::deserialize(&e.metadata))?;
-        Ok(Self {
-            position: e.position,
-            event_id: e.event_id,
-            aggregate_id: e.aggregate_id.clone(),
-            sequence: e.sequence,
-            effective_at: e.effective_at,
-            recorded_at: e.recorded_at,
+        Ok(Self::assemble(
+            e.position,
+            e.event_id,
+            &e.aggregate_id,
+            e.sequence,
+            (e.effective_at, e.recorded_at),
             meta,
             event,
-        })
+        ))
     }
 }
 
@@ -168,15 +191,14 @@ impl TryFrom<&RawEvent> for LedgerEvent {
         let payload = DomainEventOf::Text(&e.payload);
         let event = domain_event(e.position, &e.aggregate_type, &e.event_type, payload)?;
         let meta = metadata(e.position, serde_json::from_str(&e.metadata))?;
-        Ok(Self {
-            position: e.position,
-            event_id: e.event_id,
-            aggregate_id: e.aggregate_id.clone(),
-            sequence: e.sequence,
-            effective_at: e.effective_at,
-            recorded_at: e.recorded_at,
+        Ok(Self::assemble(
+            e.position,
+            e.event_id,
+            &e.aggregate_id,
+            e.sequence,
+            (e.effective_at, e.recorded_at),
             meta,
             event,
-        })
+        ))
     }
 }

@@ -8,11 +8,13 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use channel_ledger_domain::fiscal::FiscalCalendar;
 use channel_ledger_domain::{Role, StaffId};
+use channel_ledger_projections::views::Scope;
 use channel_ledger_projections::views::{
     cxo_commitments, finance_reconciliation, manager_console, portfolio as portfolio_view, to_csv,
     CxoCommitments, ManagerConsole, Portfolio, Reconciliation,
 };
 use channel_ledger_projections::ProgramModel;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::partner::ViewParams;
@@ -38,6 +40,20 @@ async fn build<T>(
     }
 }
 
+/// Who may read it, what the query asks, and "now" for due dates: every program view starts here.
+fn prepare(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &HashMap<String, String>,
+    readers: &[Role],
+    what: &str,
+) -> Result<(Scope, ViewQuery, DateTime<Utc>), ApiError> {
+    let scope = scope(&auth.actor, readers, what)?;
+    let query = ViewQuery::parse(raw)?;
+    let now = query.now(state);
+    Ok((scope, query, now))
+}
+
 /// A summary line per partner in scope (offboarded ones left out); `pam` keeps one PAM's.
 #[utoipa::path(get, path = "/api/v1/portfolio", tag = "views",
     params(ViewParams, ("pam" = Option<Uuid>, Query, description = "Only this PAM's partners")),
@@ -47,8 +63,7 @@ pub async fn portfolio(
     auth: Authenticated,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let scope = scope(&auth.actor, READERS, "the portfolio")?;
-    let query = ViewQuery::parse(&raw)?;
+    let (scope, query, now) = prepare(&state, &auth, &raw, READERS, "the portfolio")?;
     let pam = raw
         .get("pam")
         .map(|p| {
@@ -57,7 +72,6 @@ pub async fn portfolio(
             })
         })
         .transpose()?;
-    let now = query.now(&state);
     let (view, position) = build(&state, &query, |m| portfolio_view(m, &scope, now, pam)).await?;
     Ok(answer(view, position))
 }
@@ -73,13 +87,13 @@ pub async fn console(
     auth: Authenticated,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let scope = scope(
-        &auth.actor,
+    let (scope, query, now) = prepare(
+        &state,
+        &auth,
+        &raw,
         &[Role::Manager, Role::Cxo, Role::Auditor],
         "the manager console",
     )?;
-    let query = ViewQuery::parse(&raw)?;
-    let now = query.now(&state);
     let (view, position) = build(&state, &query, |m| manager_console(m, &scope, now)).await?;
     Ok(answer(view, position))
 }
@@ -94,13 +108,13 @@ pub async fn commitments(
     auth: Authenticated,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let scope = scope(
-        &auth.actor,
+    let (scope, query, now) = prepare(
+        &state,
+        &auth,
+        &raw,
         &[Role::Cxo, Role::Finance, Role::Auditor],
         "program commitments",
     )?;
-    let query = ViewQuery::parse(&raw)?;
-    let now = query.now(&state);
     let (view, position) = build(&state, &query, |m| cxo_commitments(m, &scope, now)).await?;
     Ok(answer(view, position))
 }
@@ -119,12 +133,13 @@ pub async fn reconciliation(
     headers: HeaderMap,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let scope = scope(
-        &auth.actor,
+    let (scope, query, now) = prepare(
+        &state,
+        &auth,
+        &raw,
         &[Role::Finance, Role::Cxo, Role::Auditor],
         "the finance reconciliation",
     )?;
-    let query = ViewQuery::parse(&raw)?;
     let csv = match raw.get("format").map(|f| f.trim().to_ascii_lowercase()) {
         Some(f) if f == "csv" => true,
         Some(f) if f == "json" => false,
@@ -137,7 +152,6 @@ pub async fn reconciliation(
         }
         None => accepts_csv(&headers),
     };
-    let now = query.now(&state);
     let calendar = FiscalCalendar::default();
     let (view, position) = build(&state, &query, |m| {
         finance_reconciliation(m, &scope, now, &calendar)
