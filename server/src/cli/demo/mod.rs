@@ -15,7 +15,9 @@
 
 mod api;
 mod catalog;
+mod closed_raps;
 mod cohorts;
+mod funding;
 mod harborview;
 mod mdf;
 mod partners;
@@ -23,11 +25,10 @@ mod qars;
 mod raps;
 mod staff;
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context};
-use channel_ledger_domain::text::Name;
-use channel_ledger_domain::EffectiveTime;
 use channel_ledger_store::Ledger;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
 use rand::rngs::StdRng;
@@ -36,7 +37,7 @@ use serde_json::json;
 
 use crate::state::{system_clock, AppState};
 
-use self::api::{at, Api, Person};
+use self::api::{at, Api};
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 2026;
@@ -105,6 +106,7 @@ pub async fn write_program(state: &AppState, seed: u64) -> anyhow::Result<Vec<De
         rng: StdRng::seed_from_u64(seed),
         today,
         tokens: Vec::new(),
+        budgets: BTreeSet::new(),
     };
     demo.program().await?;
     tracing::info!(
@@ -121,6 +123,8 @@ struct Demo {
     rng: StdRng,
     today: DateTime<Utc>,
     tokens: Vec<DemoToken>,
+    /// The quarters whose MDF budget is set.
+    budgets: BTreeSet<String>,
 }
 
 impl Demo {
@@ -139,70 +143,15 @@ impl Demo {
 
     async fn program(&mut self) -> anyhow::Result<()> {
         let start = self.days_ago(4 * 365);
-        // The first Admin, as `bootstrap` makes them, back-dated before everyone else.
-        let (admin_id, issued) = super::bootstrap::first_admin_at(
-            &self.state,
-            Name::parse("Ada Admin")?,
-            EffectiveTime::new(
-                Some(start - Duration::days(2)),
-                Some(BACKDATE),
-                self.state.now(),
-            )?,
-            "first Admin of the demo program",
-        )
-        .await?;
-        let admin = Person {
-            id: admin_id.to_string(),
-            token: issued.token,
-        };
-        self.record("Admin", "Ada Admin", &admin, None);
-
-        let joined = start - Duration::days(1);
-        let managers = [
-            self.hire(&admin, "Elena Ruiz", "Manager", Some(0), joined, true)
-                .await?,
-            self.hire(&admin, "David Lin", "Manager", Some(1), joined, true)
-                .await?,
-            self.hire(&admin, "Grace Holt", "Manager", Some(2), joined, true)
-                .await?,
-        ];
-        let cxo = self
-            .hire(&admin, "Jordan Blake", "CxO", None, joined, true)
-            .await?;
-        self.hire(&admin, "Femi Okafor", "Finance", None, joined, true)
-            .await?;
-        self.hire(&admin, "Ari Stone", "Auditor", None, joined, true)
-            .await?;
-        let pams = [
-            self.hire(&admin, "Sarah K.", "PAM", Some(0), start, true)
-                .await?,
-            self.hire(&admin, "Marcus T.", "PAM", Some(1), start, true)
-                .await?,
-            self.hire(&admin, "Priya M.", "PAM", Some(2), start, true)
-                .await?,
-        ];
-        // Two Southeast PAMs who later left; their partners passed on to the next PAM.
-        let tom = self
-            .hire(&admin, "Tom W.", "PAM", Some(2), start, false)
-            .await?;
-        let nina = self
-            .hire(
-                &admin,
-                "Nina P.",
-                "PAM",
-                Some(2),
-                start + Duration::days(300),
-                false,
-            )
-            .await?;
-
-        self.cohort_strategies(&cxo, &managers[0], start + Duration::days(20))
+        let cast = self.cast(start).await?;
+        let (managers, cxo, pams) = (&cast.managers, &cast.cxo, &cast.pams);
+        self.cohort_strategies(cxo, &managers[0], start + Duration::days(20))
             .await?;
 
         let plans = self.partner_plans();
         let mut ids = Vec::with_capacity(plans.len());
         for plan in &plans {
-            let id = self.partner(plan, &pams, &managers).await?;
+            let id = self.partner(plan, pams, managers).await?;
             ids.push((plan.name.clone(), id));
         }
         let find = |name: &str| -> anyhow::Result<String> {
@@ -212,9 +161,8 @@ impl Demo {
                 .with_context(|| format!("demo: no partner {name}"))
         };
 
-        // A Southeast partner that passed from Tom W. to Nina P. to Priya M., every QAR on file.
-        self.harborview(&pams[2], &tom, &nina, &managers[2], &admin, start)
-            .await?;
+        // Tom W. → Nina P. → Omar R. → Priya M., every QAR on file.
+        self.harborview(&cast, start).await?;
 
         // Cascade Group: Longtail Diamond → High-Potential, signed by the Southeast Manager.
         let cascade = find("Cascade Group")?;
@@ -231,27 +179,43 @@ impl Demo {
             )
             .await?;
 
-        // RAPs: Ironclad MSP (Sarah), Bridgeline Co. pending (Priya), and the other active ones.
+        // RAPs that ran their course: closed with their named accounts won or lost, MDF paid.
+        for rap in &closed_raps::CLOSED_RAPS {
+            let partner = find(rap.partner)?;
+            self.closed_rap(&partner, rap, &cast).await?;
+        }
+
+        // Active RAPs: Ironclad MSP (Sarah) with its MDF drawn, Bridgeline Co. pending (Priya),
+        // and the small ones; Granite Consulting's claim has its proof sent back.
         let ironclad = find("Ironclad MSP")?;
-        self.ironclad_rap(&ironclad, &pams[0], &managers[0], &cxo)
+        let rap = self
+            .ironclad_rap(&ironclad, &pams[0], &managers[0], cxo)
             .await?;
-        for (name, pam, manager) in [
-            ("Summit Networks", 0, 0),
-            ("Beacon Data", 0, 0),
-            ("Keystone Solutions", 1, 1),
-            ("Granite Consulting", 2, 2),
-            ("Redwood Digital", 2, 2),
+        for funding in funding::ironclad(&ironclad, &rap, self.days_ago(50))? {
+            self.fund(&funding, &cast).await?;
+        }
+        for (name, territory) in [
+            ("Summit Networks", 0),
+            ("Beacon Data", 0),
+            ("Keystone Solutions", 1),
+            ("Granite Consulting", 2),
+            ("Redwood Digital", 2),
         ] {
             let partner = find(name)?;
-            self.small_rap(&partner, name, &pams[pam], &managers[manager], &cxo)
+            let (rap, active) = self
+                .small_rap(&partner, name, &pams[territory], &managers[territory], cxo)
                 .await?;
+            if name == "Granite Consulting" {
+                self.fund(&funding::granite(&partner, &rap, active), &cast)
+                    .await?;
+            }
         }
         let bridgeline = find("Bridgeline Co.")?;
         self.bridgeline_proposal(&bridgeline, &pams[2]).await?;
 
         // NovaTech Inc.'s MDF exemption: signed by the Mid-Atlantic Manager, waiting for the CxO.
         let novatech = find("NovaTech Inc.")?;
-        self.novatech_exemption(&novatech, &pams[1], &managers[1], &cxo)
+        self.novatech_exemption(&novatech, &pams[1], &managers[1], cxo)
             .await?;
         Ok(())
     }

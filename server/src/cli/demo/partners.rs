@@ -13,6 +13,15 @@ use super::catalog::{
 use super::qars::QarToday;
 use super::Demo;
 
+/// Partners registered on a fixed day, early enough for their history: Cascade Group to have
+/// been Longtail Diamond for years, the others for the RAPs that ran their course.
+const REGISTERED_DAYS_AGO: [(&str, i64); 4] = [
+    ("Cascade Group", 1100),
+    ("Redwood Digital", 1200),
+    ("Beacon Data", 1250),
+    ("Keystone Solutions", 900),
+];
+
 /// One partner to register.
 pub(super) struct PartnerPlan {
     pub(super) name: String,
@@ -184,10 +193,9 @@ impl Demo {
                 });
             }
         }
-        // Cascade Group was registered early enough to have been Longtail Diamond for years.
         for p in &mut plans {
-            if p.name == "Cascade Group" {
-                p.registered = self.days_ago(1100);
+            if let Some((_, days)) = REGISTERED_DAYS_AGO.iter().find(|(n, _)| *n == p.name) {
+                p.registered = self.days_ago(*days);
             }
         }
         plans

@@ -1,4 +1,5 @@
-//! Revenue acceleration plans: Ironclad MSP's, the small active ones and Bridgeline Co.'s proposal.
+//! Revenue acceleration plans: Ironclad MSP's, the small active ones, Bridgeline Co.'s proposal,
+//! and the drafting and sign-off steps every RAP of the demo goes through.
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -9,14 +10,15 @@ use super::api::{at, id_of, usd, Person};
 use super::{fiscal_quarter, Demo};
 
 impl Demo {
-    /// The RAP of design.md §2, approved on 14 February 2026 by the Manager and the CxO.
+    /// The RAP of design.md §2, approved on 14 February 2026 by the Manager and the CxO;
+    /// returns its id.
     pub(super) async fn ironclad_rap(
         &mut self,
         partner: &str,
         pam: &Person,
         manager: &Person,
         cxo: &Person,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<String> {
         let day = |d: u32, h: u32| {
             Utc.with_ymd_and_hms(2026, 2, d, h, 0, 0)
                 .single()
@@ -38,20 +40,22 @@ impl Demo {
         let rap = self
             .draft_and_submit(partner, pam, "FY26 Q2", terms, day(9, 10)?, day(10, 9)?)
             .await?;
-        self.api
-            .post(&format!("/raps/{rap}/approve"), &manager.token,
-                at(json!({"step": "Manager", "comment": "Named accounts verified with the partner"}), day(14, 10)?))
-            .await?;
-        self.api
-            .post(
-                &format!("/raps/{rap}/approve"),
-                &cxo.token,
-                at(
-                    json!({"step": "CxO", "comment": "Approved with the MDF exemption"}),
-                    day(14, 16)?,
-                ),
-            )
-            .await?;
+        self.approve(
+            &rap,
+            manager,
+            "Manager",
+            "Named accounts verified with the partner",
+            day(14, 10)?,
+        )
+        .await?;
+        self.approve(
+            &rap,
+            cxo,
+            "CxO",
+            "Approved with the MDF exemption",
+            day(14, 16)?,
+        )
+        .await?;
         let advance = [
             (
                 "meridianhealthcare.com",
@@ -79,10 +83,10 @@ impl Demo {
                 )
                 .await?;
         }
-        Ok(())
+        Ok(rap)
     }
 
-    /// A RAP within the tier cap, active this year.
+    /// A RAP within the tier cap, active this year; returns its id and when it took force.
     pub(super) async fn small_rap(
         &mut self,
         partner: &str,
@@ -90,17 +94,12 @@ impl Demo {
         pam: &Person,
         manager: &Person,
         cxo: &Person,
-    ) -> anyhow::Result<()> {
-        let slug: String = name
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_lowercase();
+    ) -> anyhow::Result<(String, DateTime<Utc>)> {
         let mdf = 2_000 + 500 * self.rng.random_range(0..6);
         let terms = json!({
             "named_accounts": [
-                {"name": format!("{name} client one"), "domain": format!("{slug}-one.example")},
-                {"name": format!("{name} client two"), "domain": format!("{slug}-two.example")},
+                {"name": format!("{name} client one"), "domain": client_domain(name, "one")},
+                {"name": format!("{name} client two"), "domain": client_domain(name, "two")},
             ],
             "mdf": usd(mdf),
             "partner_contribution": usd(mdf),
@@ -119,21 +118,11 @@ impl Demo {
                 drafted + Duration::days(1),
             )
             .await?;
-        self.api
-            .post(
-                &format!("/raps/{rap}/approve"),
-                &manager.token,
-                at(json!({"step": "Manager"}), drafted + Duration::days(2)),
-            )
+        let (signed, active) = (drafted + Duration::days(2), drafted + Duration::days(3));
+        self.approve(&rap, manager, "Manager", "Within the tier cap", signed)
             .await?;
-        self.api
-            .post(
-                &format!("/raps/{rap}/approve"),
-                &cxo.token,
-                at(json!({"step": "CxO"}), drafted + Duration::days(3)),
-            )
-            .await?;
-        Ok(())
+        self.approve(&rap, cxo, "CxO", "Approved", active).await?;
+        Ok((rap, active))
     }
 
     /// Bridgeline Co.'s proposal: $32K co-fund ($16K MDF + $16K partner), three healthcare
@@ -172,7 +161,7 @@ impl Demo {
 
     /// The PAM drafts a RAP for `period` with `terms` at `drafted` and submits it at
     /// `submitted`; returns the RAP's id.
-    async fn draft_and_submit(
+    pub(super) async fn draft_and_submit(
         &mut self,
         partner: &str,
         pam: &Person,
@@ -199,4 +188,32 @@ impl Demo {
             .await?;
         Ok(rap)
     }
+
+    /// `approver` signs the RAP's pending `step` (`Manager`, then `CxO`) at `when`.
+    pub(super) async fn approve(
+        &mut self,
+        rap: &str,
+        approver: &Person,
+        step: &str,
+        comment: &str,
+        when: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        self.api
+            .post(
+                &format!("/raps/{rap}/approve"),
+                &approver.token,
+                at(json!({"step": step, "comment": comment}), when),
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// The domain of a small RAP's named account: `graniteconsulting-one.example`.
+pub(super) fn client_domain(partner: &str, which: &str) -> String {
+    let slug: String = partner
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    format!("{}-{which}.example", slug.to_lowercase())
 }
