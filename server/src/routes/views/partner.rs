@@ -122,20 +122,32 @@ pub async fn profile(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let (scope, id, query) = prepare(&state, &auth, &id, &query, "partner profiles").await?;
-    let now = query.now(&state);
+    let (view, position) = profile_view(&state, &scope, &id, &query).await?;
+    Ok(answer(view, position))
+}
+
+/// The profile of partner `id` as the query asks (live or as of a moment) and the position of
+/// the model it came from; 404 when the scope does not see it.
+pub async fn profile_view(
+    state: &AppState,
+    scope: &Scope,
+    id: &str,
+    query: &ViewQuery,
+) -> Result<(PartnerProfileView, i64), ApiError> {
+    let now = query.now(state);
     let (view, position) = match query.as_of {
         Some(t) => {
-            let model = model_as_of(&state, &scope, &id, query.axis, t).await?;
-            (partner_profile(&model, &scope, now, &id), model.position)
+            let model = model_as_of(state, scope, id, query.axis, t).await?;
+            (partner_profile(&model, scope, now, id), model.position)
         }
         None => {
             state
                 .projector
-                .with_model(|m| (partner_profile(m, &scope, now, &id), m.position))
+                .with_model(|m| (partner_profile(m, scope, now, id), m.position))
                 .await
         }
     };
-    Ok(answer(view.ok_or_else(not_found)?, position))
+    Ok((view.ok_or_else(not_found)?, position))
 }
 
 /// The partner's timeline: every event as a sentence, with who, role, authority and reason;
@@ -153,19 +165,40 @@ pub async fn timeline(
 ) -> Result<Response, ApiError> {
     let (scope, id, query) = prepare(&state, &auth, &id, &raw, "partner timelines").await?;
     let kind = raw.get("kind").map(|k| parse_kind(k)).transpose()?;
+    let (entries, position) = timeline_view(&state, &scope, &id, &query, kind).await?;
+    Ok(answer(
+        PartnerTimeline {
+            partner_id: id,
+            as_of: query.as_of,
+            axis: query.as_of.map(|_| query.axis.to_string()),
+            entries,
+        },
+        position,
+    ))
+}
+
+/// The timeline entries of partner `id` as the query asks, and the position of the model that
+/// named them; 404 when the scope does not see it.
+pub async fn timeline_view(
+    state: &AppState,
+    scope: &Scope,
+    id: &str,
+    query: &ViewQuery,
+    kind: Option<TimelineKind>,
+) -> Result<(Vec<TimelineEntry>, i64), ApiError> {
     let (entries, position) = match query.as_of {
         Some(t) => {
-            let snapshots = snapshots(&state, &scope, &id).await?;
+            let snapshots = snapshots(state, scope, id).await?;
             let model = snapshots.state_as_of(query.axis, t);
             let events: Vec<LedgerEvent> =
                 snapshots.timeline_as_of(query.axis, t).cloned().collect();
-            let entries = partner_timeline(&events, &model, &scope, &id, kind);
+            let entries = partner_timeline(&events, &model, scope, id, kind);
             (entries, model.position)
         }
         None => {
-            let names = streams_of(&state, &scope, &id).await?;
+            let names = streams_of(state, scope, id).await?;
             let position = names.position;
-            let read = partner_events(&state.ledger, &names, &id)
+            let read = partner_events(&state.ledger, &names, id)
                 .await
                 .map_err(replay_error)?;
             // Only what the model has folded: its names and sentences must know every event.
@@ -177,21 +210,12 @@ pub async fn timeline(
             own.sort_by_key(|e| e.position);
             let entries = state
                 .projector
-                .with_model(|m| partner_timeline(&own, m, &scope, &id, kind))
+                .with_model(|m| partner_timeline(&own, m, scope, id, kind))
                 .await;
             (entries, position)
         }
     };
-    let entries = entries.ok_or_else(not_found)?;
-    Ok(answer(
-        PartnerTimeline {
-            partner_id: id,
-            as_of: query.as_of,
-            axis: query.as_of.map(|_| query.axis.to_string()),
-            entries,
-        },
-        position,
-    ))
+    Ok((entries.ok_or_else(not_found)?, position))
 }
 
 fn parse_kind(raw: &str) -> Result<TimelineKind, ApiError> {
@@ -218,18 +242,30 @@ pub async fn handover(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let (scope, id, query) = prepare(&state, &auth, &id, &query, "handover briefs").await?;
-    let now = query.now(&state);
+    let (view, position) = handover_view(&state, &scope, &id, &query).await?;
+    Ok(answer(view, position))
+}
+
+/// The handover brief of partner `id` as the query asks, and the position of the model it came
+/// from; 404 when the scope does not see it.
+pub async fn handover_view(
+    state: &AppState,
+    scope: &Scope,
+    id: &str,
+    query: &ViewQuery,
+) -> Result<(HandoverBrief, i64), ApiError> {
+    let now = query.now(state);
     let (view, position) = match query.as_of {
         Some(t) => {
-            let model = model_as_of(&state, &scope, &id, query.axis, t).await?;
-            (handover_brief(&model, &scope, now, &id), model.position)
+            let model = model_as_of(state, scope, id, query.axis, t).await?;
+            (handover_brief(&model, scope, now, id), model.position)
         }
         None => {
             state
                 .projector
-                .with_model(|m| (handover_brief(m, &scope, now, &id), m.position))
+                .with_model(|m| (handover_brief(m, scope, now, id), m.position))
                 .await
         }
     };
-    Ok(answer(view.ok_or_else(not_found)?, position))
+    Ok((view.ok_or_else(not_found)?, position))
 }

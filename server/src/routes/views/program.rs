@@ -24,8 +24,9 @@ use crate::openapi::ReadErrors;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-/// Builds a view from the live model, or from the model replayed to the query's moment.
-async fn build<T>(
+/// Builds a view from the live model, or from the model replayed to the query's moment, with the
+/// position of the model it came from. The web console builds its pages with it too.
+pub async fn build<T>(
     state: &AppState,
     query: &ViewQuery,
     view: impl FnOnce(&ProgramModel) -> T,
