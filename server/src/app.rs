@@ -21,7 +21,8 @@ use crate::problem::ProblemReport;
 use crate::routes::api_router;
 use crate::state::{system_clock, AppState};
 
-/// The whole HTTP service over `state`. Tests call it in-process with `oneshot`.
+/// The whole HTTP service over `state`: the API and the web console. Tests call it in-process
+/// with `oneshot`.
 pub fn router(state: AppState) -> Router {
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(from_fn(crate::metrics::track_requests));
     api_router(state.clone())
+        .merge(crate::web::router())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(layers)
         .with_state(state)

@@ -132,7 +132,9 @@ fn bearer(req: &Request) -> Result<&str, ApiError> {
     }
 }
 
-async fn authenticate(state: &AppState, token: &str) -> Result<Authenticated, ApiError> {
+/// Resolves a presented token to its owner as they are now; 401 when it names no one active.
+/// Bearer requests and the web console's session cookie both come through here.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Authenticated, ApiError> {
     let invalid = || ApiError::unauthorized("the token is invalid or has been revoked");
     let hash = hash_token(token);
     let record = state

@@ -21,6 +21,7 @@ pub mod routes;
 pub mod snapshot_cache;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 
 pub use app::Application;
 pub use config::{Config, LogFormat};

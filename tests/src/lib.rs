@@ -4,8 +4,10 @@
 //! PostgreSQL tests need a cluster: `scripts/test` starts a throwaway one and exports
 //! `LEDGER_TEST_PG_URL`; with `LEDGER_SKIP_POSTGRES=1` they are skipped instead.
 
+pub mod browser;
 pub mod counter;
 pub mod db;
+pub mod demo;
 pub mod http;
 pub mod mdf;
 
