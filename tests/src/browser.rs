@@ -219,6 +219,12 @@ impl Page {
             .to_owned()
     }
 
+    /// Writes a screenshot of the page as it is now to `path`.
+    pub async fn save_screenshot(&self, path: &std::path::Path) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        std::fs::write(path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+
     /// Ends the browser session cleanly.
     pub async fn close(mut self) {
         let client = self.client.clone();

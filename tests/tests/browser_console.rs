@@ -109,3 +109,38 @@ async fn a_pam_cannot_see_a_partner_of_another_territory() {
     assert_eq!(page.text("h1").await, "Forbidden");
     page.close().await;
 }
+
+/// Regenerates the README's screenshot: `cargo test -p channel-ledger-tests --test
+/// browser_console -- --ignored readme_screenshot`.
+#[tokio::test]
+#[ignore = "writes docs/console.png; run by hand when the console changes"]
+async fn readme_screenshot() {
+    let Some(mut page) = Page::open("readme_screenshot").await else {
+        return;
+    };
+    let cxo = page.demo.token("CxO", None).token.clone();
+    page.sign_in(&cxo).await;
+    page.goto("/console").await;
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/console.png");
+    page.save_screenshot(&docs).await;
+    for (path, name) in [
+        ("/console/queue", "queue"),
+        ("/console/intelligence", "intelligence"),
+        ("/portfolio", "portfolio"),
+        ("/commitments", "commitments"),
+        ("/finance", "finance"),
+        ("/mdf", "mdf"),
+    ] {
+        page.goto(path).await;
+        let out = std::env::temp_dir().join(format!("console-{name}.png"));
+        page.save_screenshot(&out).await;
+    }
+    page.click_link("Portfolio").await;
+    page.click_link("Harborview Systems").await;
+    page.save_screenshot(&std::env::temp_dir().join("console-partner.png"))
+        .await;
+    page.click_link("Handover brief").await;
+    page.save_screenshot(&std::env::temp_dir().join("console-handover.png"))
+        .await;
+    page.close().await;
+}

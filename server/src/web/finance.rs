@@ -78,7 +78,7 @@ fn rows(view: &Reconciliation) -> Markup {
                     thead { tr {
                         th scope="col" { "Partner" } th scope="col" { "Quarter" } th scope="col" { "Source" }
                         th.num scope="col" { "Committed" } th.num scope="col" { "Approved" } th.num scope="col" { "Claimed" }
-                        th.num scope="col" { "Paid" } th.num scope="col" { "Partner" } th.num scope="col" { "ARR won" }
+                        th.num scope="col" { "Paid" } th.num scope="col" { "Partner share" } th.num scope="col" { "ARR won" }
                         th.num scope="col" { "ROI" } th scope="col" { "Flags" }
                     } }
                     tbody {

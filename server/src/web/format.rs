@@ -35,9 +35,10 @@ pub fn percent_bps(bps: u32) -> String {
     format!("{}%", bps / 100)
 }
 
-/// A return in basis points as a multiple: 25,000 → "2.5×".
+/// A return in basis points as a multiple, rounded down to a tenth: 25,000 → "2.5×".
 pub fn multiple_bps(bps: i64) -> String {
-    format!("{:.1}×", bps as f64 / 10_000.0)
+    let tenths = bps / 1_000;
+    format!("{}.{}×", tenths / 10, (tenths % 10).abs())
 }
 
 /// "3 days", "1 day", "5 hours".
@@ -138,6 +139,13 @@ mod tests {
     fn whole_amounts_drop_their_cents() {
         assert_eq!(money(Money::new(2_400_000, Currency::USD)), "$24,000");
         assert_eq!(money(Money::new(2_400_050, Currency::USD)), "$24,000.50");
+    }
+
+    #[test]
+    fn returns_read_as_multiples() {
+        assert_eq!(multiple_bps(25_000), "2.5×");
+        assert_eq!(multiple_bps(140_999), "14.0×");
+        assert_eq!(multiple_bps(0), "0.0×");
     }
 
     #[test]
