@@ -190,7 +190,11 @@ impl TryFrom<&RawEvent> for LedgerEvent {
     fn try_from(e: &RawEvent) -> Result<Self, Self::Error> {
         let payload = DomainEventOf::Text(&e.payload);
         let event = domain_event(e.position, &e.aggregate_type, &e.event_type, payload)?;
-        let meta = metadata(e.position, serde_json::from_str(&e.metadata))?;
+        let meta =
+            EventMetadata::from_json(&e.metadata).map_err(|source| DecodeError::Metadata {
+                position: e.position,
+                source,
+            })?;
         Ok(Self::assemble(
             e.position,
             e.event_id,

@@ -7,6 +7,11 @@ use std::process::ExitCode;
 use channel_ledger_server::cli::{self, Cli};
 use clap::Parser;
 
+/// The folds over the whole log allocate and free millions of small strings across threads;
+/// mimalloc does that at about twice the speed of glibc's allocator (docs/adr/0008-bulk-reads.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Cli::parse();

@@ -11,6 +11,9 @@ pub enum StoreError {
     /// The database could not be reached (connection, IO, pool exhausted or closed).
     #[error("database unavailable: {0}")]
     Unavailable(#[source] sqlx::Error),
+    /// A bulk scan of the SQLite log failed (docs/adr/0008-bulk-reads.md).
+    #[error("scanning the SQLite log failed: {0}")]
+    Scan(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Holds the URL's scheme only: the rest may contain a password.

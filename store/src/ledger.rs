@@ -12,6 +12,7 @@ use sqlx::sqlite::{
 };
 
 use crate::lock::Locks;
+use crate::sqlite_scan::Scanner;
 use crate::{Backend, LedgerRepository, StoreError};
 
 /// How long a SQLite writer waits for the write lock before giving up.
@@ -23,6 +24,8 @@ pub struct Ledger {
     pub(crate) db: Db,
     /// Keys held or awaited through [`Ledger::lock`] in this process.
     pub(crate) locks: Arc<Locks>,
+    /// SQLite files only: connections for bulk scans of the log, outside sqlx.
+    pub(crate) scanner: Option<Arc<Scanner>>,
 }
 
 #[derive(Clone, Debug)]
@@ -60,7 +63,11 @@ impl Ledger {
             Db::Sqlite(_) => None,
             Db::Postgres(pool) => Some(pool.options().get_max_connections()),
         });
-        Ok(Self { db, locks })
+        let scanner = match &db {
+            Db::Sqlite(pool) => Scanner::for_file(&pool.connect_options()),
+            Db::Postgres(_) => None,
+        };
+        Ok(Self { db, locks, scanner })
     }
 
     pub fn backend(&self) -> Backend {

@@ -24,6 +24,7 @@ mod record;
 mod repository;
 mod sequencer;
 mod snapshots;
+mod sqlite_scan;
 mod sqlite_text;
 mod tokens;
 

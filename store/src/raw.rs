@@ -34,6 +34,9 @@ impl Ledger {
         after: i64,
         limit: u32,
     ) -> Result<Vec<RawEvent>, StoreError> {
+        if let Some(scanner) = &self.scanner {
+            return scanner.read_global_raw(after, limit).await;
+        }
         let limit = i64::from(limit);
         match &self.db {
             Db::Sqlite(pool) => {

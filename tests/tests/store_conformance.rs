@@ -40,6 +40,7 @@ macro_rules! conformance {
 conformance!(
     appended_events_read_back_with_metadata_and_both_times,
     positions_are_dense_ascending_and_page_without_gaps,
+    the_raw_scan_reads_the_same_log_as_read_global,
     stream_ids_list_streams_in_order_of_first_appearance,
     a_stale_command_is_refused_as_a_conflict_and_appends_nothing,
     concurrent_commands_on_one_aggregate_never_share_a_sequence,
@@ -113,6 +114,57 @@ async fn appended_events_read_back_with_metadata_and_both_times(ledger: &Ledger)
             additions: 3
         }
     );
+}
+
+async fn the_raw_scan_reads_the_same_log_as_read_global(ledger: &Ledger) {
+    // Arrange: a value with escapes, so the text is compared as text, not as bytes.
+    let cqrs = counter_cqrs(ledger);
+    let mut meta = metadata_at(Utc::now() - Duration::days(2));
+    meta.insert("reason".into(), "a \"late\" entry\\n".into());
+    for id in ["a", "b", "a"] {
+        cqrs.execute_with_metadata(id, CounterCommand::AddEach(vec![1, 2]), meta.clone())
+            .await
+            .unwrap();
+    }
+
+    // Act: the whole log in pages of 4, and one page from the middle.
+    let all = ledger.read_global(0, 100).await.unwrap();
+    let mut raw = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = ledger.read_global_raw(after, 4).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.position;
+        raw.extend(page);
+    }
+    let middle = ledger.read_global_raw(2, 3).await.unwrap();
+
+    // Assert
+    assert_eq!(raw.len(), all.len());
+    for (raw, event) in raw.iter().zip(&all) {
+        assert_eq!(raw.position, event.position);
+        assert_eq!(raw.event_id, event.event_id);
+        assert_eq!(
+            (&raw.aggregate_type, &raw.aggregate_id, raw.sequence),
+            (&event.aggregate_type, &event.aggregate_id, event.sequence)
+        );
+        assert_eq!(
+            (&raw.event_type, &raw.event_version),
+            (&event.event_type, &event.event_version)
+        );
+        let payload: serde_json::Value = serde_json::from_str(&raw.payload).unwrap();
+        let metadata: serde_json::Value = serde_json::from_str(&raw.metadata).unwrap();
+        assert_eq!(
+            (payload, metadata),
+            (event.payload.clone(), event.metadata.clone())
+        );
+        assert_eq!(
+            (raw.effective_at, raw.recorded_at),
+            (event.effective_at, event.recorded_at)
+        );
+    }
+    let positions: Vec<i64> = middle.iter().map(|e| e.position).collect();
+    assert_eq!(positions, vec![3, 4, 5]);
 }
 
 async fn positions_are_dense_ascending_and_page_without_gaps(ledger: &Ledger) {

@@ -9,6 +9,7 @@
 use std::time::Instant;
 
 use channel_ledger_store::{Ledger, RawEvent};
+use futures::stream::{self, StreamExt};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
@@ -18,6 +19,8 @@ use crate::model::ProgramModel;
 
 /// Batches read ahead of the fold.
 const READ_AHEAD: usize = 4;
+/// Pages read at once.
+const READERS: usize = 2;
 
 /// What a rebuild did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -88,15 +91,21 @@ impl Projector {
     }
 }
 
-/// Folds every event after `model`'s position into it, reading ahead while folding. Returns the
-/// model and how many events it folded.
+/// Folds every event after `model`'s position up to the head into it, reading ahead while
+/// folding. Returns the model and how many events it folded.
+///
+/// Positions are dense (docs/adr/0002-global-order.md), so the pages up to the head are known
+/// in advance and [`READERS`] of them are read at once: on PostgreSQL the server renders one
+/// page while the client decodes another. The fold still sees them in order, and
+/// [`decode`] refuses a page that does not start where the previous one ended.
 async fn fold_log(
     ledger: &Ledger,
     model: ProgramModel,
     batch: u32,
 ) -> Result<(ProgramModel, usize), ProjectorError> {
+    let head = ledger.head_position().await?;
     let (batches, mut received) = mpsc::channel::<Vec<RawEvent>>(READ_AHEAD);
-    let mut after = model.position;
+    let starts = (model.position..head).step_by(batch as usize);
     let folder = tokio::task::spawn_blocking(move || {
         let mut model = model;
         let mut folded = 0;
@@ -109,18 +118,16 @@ async fn fold_log(
         Ok::<_, ProjectorError>((model, folded))
     });
     let read = async {
-        loop {
-            let records = ledger.read_global_raw(after, batch).await?;
-            let Some(last) = records.last() else {
-                return Ok(());
-            };
-            after = last.position;
-            let full = records.len() == batch as usize;
-            if batches.send(records).await.is_err() || !full {
-                // The folder stopped (its error is reported below), or the log is read.
-                return Ok(());
+        let mut pages = stream::iter(starts)
+            .map(|after| ledger.read_global_raw(after, batch))
+            .buffered(READERS);
+        while let Some(records) = pages.next().await {
+            if batches.send(records?).await.is_err() {
+                // The folder stopped; its error is reported below.
+                break;
             }
         }
+        Ok(())
     };
     let read: Result<(), ProjectorError> = read.await;
     drop(batches);
