@@ -22,6 +22,7 @@ pub mod rap;
 pub mod rejection;
 pub mod staff;
 pub mod text;
+pub mod upcast;
 
 pub use actor::{Actor, Role, StaffId, Territory};
 pub use authored::{Authored, Decision};

@@ -9,7 +9,7 @@ use channel_ledger_domain::partner::{Partner, PartnerEvent};
 use channel_ledger_domain::qar::{QarEvent, QarSeries};
 use channel_ledger_domain::rap::{Rap, RapEvent};
 use channel_ledger_domain::staff::{Staff, StaffEvent};
-use channel_ledger_domain::EventMetadata;
+use channel_ledger_domain::{upcast, EventMetadata};
 use channel_ledger_store::{RawEvent, RecordedEvent};
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -62,11 +62,12 @@ pub enum DecodeError {
     },
 }
 
-/// Decodes a payload into the event type of its aggregate, from either shape the store reads.
+/// Decodes a payload into the event type of its aggregate, from either form the store reads,
+/// in the current shape of its event whatever version it was written at.
 fn domain_event(
     position: i64,
     aggregate_type: &str,
-    event_type: &str,
+    (event_type, event_version): (&str, &str),
     payload: DomainEventOf<'_>,
 ) -> Result<DomainEvent, DecodeError> {
     let wrap = |source| DecodeError::Payload {
@@ -89,7 +90,10 @@ fn domain_event(
             })
         }
     };
-    payload.into_event(kind).map_err(wrap)
+    payload
+        .current(event_type, event_version)
+        .and_then(|payload| payload.into_event(kind))
+        .map_err(wrap)
 }
 
 /// Which aggregate a payload belongs to.
@@ -104,17 +108,35 @@ enum Kind {
     FundRequest,
 }
 
-/// A payload not yet typed: JSON text or an already parsed value.
+/// A payload not yet typed: JSON text or an already parsed value, as stored, or a value
+/// upcast from an older shape.
 enum DomainEventOf<'a> {
     Text(&'a str),
     Value(&'a serde_json::Value),
+    Upcast(serde_json::Value),
 }
 
-impl DomainEventOf<'_> {
+impl<'a> DomainEventOf<'a> {
+    /// This payload in the current shape of its event: parsed and upcast only when it was
+    /// written in an older one, so the common case keeps its single parse.
+    fn current(self, event_type: &str, event_version: &str) -> Result<Self, serde_json::Error> {
+        if !upcast::needs_upcast(event_type, event_version) {
+            return Ok(self);
+        }
+        let stored = match self {
+            DomainEventOf::Text(text) => serde_json::from_str(text)?,
+            DomainEventOf::Value(value) => value.clone(),
+            DomainEventOf::Upcast(value) => value,
+        };
+        let (_, payload) = upcast::upcast(event_type, event_version, stored);
+        Ok(DomainEventOf::Upcast(payload))
+    }
+
     fn typed<E: serde::de::DeserializeOwned>(&self) -> Result<E, serde_json::Error> {
         match self {
             DomainEventOf::Text(text) => serde_json::from_str(text),
             DomainEventOf::Value(value) => E::deserialize(*value),
+            DomainEventOf::Upcast(value) => E::deserialize(value),
         }
     }
 
@@ -168,7 +190,8 @@ impl TryFrom<&RecordedEvent> for LedgerEvent {
 
     fn try_from(e: &RecordedEvent) -> Result<Self, Self::Error> {
         let payload = DomainEventOf::Value(&e.payload);
-        let event = domain_event(e.position, &e.aggregate_type, &e.event_type, payload)?;
+        let kind = (e.event_type.as_str(), e.event_version.as_str());
+        let event = domain_event(e.position, &e.aggregate_type, kind, payload)?;
         let meta = metadata(e.position, HashMap::deserialize(&e.metadata))?;
         Ok(Self::assemble(
             e.position,
@@ -189,7 +212,8 @@ impl TryFrom<&RawEvent> for LedgerEvent {
 
     fn try_from(e: &RawEvent) -> Result<Self, Self::Error> {
         let payload = DomainEventOf::Text(&e.payload);
-        let event = domain_event(e.position, &e.aggregate_type, &e.event_type, payload)?;
+        let kind = (e.event_type.as_str(), e.event_version.as_str());
+        let event = domain_event(e.position, &e.aggregate_type, kind, payload)?;
         let meta =
             EventMetadata::from_json(&e.metadata).map_err(|source| DecodeError::Metadata {
                 position: e.position,

@@ -7,7 +7,7 @@
 use channel_ledger_domain::as_of::fold_as_effective;
 use channel_ledger_domain::partner::PamCandidate;
 use channel_ledger_domain::staff::{Staff, StaffStatus};
-use channel_ledger_domain::{Actor, Role, StaffId};
+use channel_ledger_domain::{upcast, Actor, Role, StaffId};
 use channel_ledger_store::{Ledger, RecordedEvent};
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -31,14 +31,16 @@ where
     Ok(fold_as_effective::<A>(pairs, moment))
 }
 
-/// `(effective_at, event)` pairs of recorded events, in stream order.
+/// `(effective_at, event)` pairs of recorded events, in stream order, each read in the current
+/// shape of its event.
 pub fn decode<E: DeserializeOwned>(
     events: Vec<RecordedEvent>,
 ) -> Result<Vec<(DateTime<Utc>, E)>, ApiError> {
     events
         .into_iter()
         .map(|e| {
-            let event = serde_json::from_value(e.payload).map_err(|err| {
+            let (_, payload) = upcast::upcast(&e.event_type, &e.event_version, e.payload);
+            let event = serde_json::from_value(payload).map_err(|err| {
                 ApiError::internal(format!(
                     "event at position {} does not decode as {}: {err}",
                     e.position, e.aggregate_type

@@ -4,6 +4,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use channel_ledger_domain::upcast;
 use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::Aggregate;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -93,9 +94,10 @@ impl Ledger {
     }
 
     /// A cqrs-es event store for aggregate `A`: aggregates are rebuilt from their events on every
-    /// load. (The 0.5.0 snapshot stores apply new events twice; see design.md §5.)
+    /// load (the 0.5.0 snapshot stores apply new events twice; see design.md §5), each event read
+    /// in its current shape (docs/adr/0009-event-upcasting.md).
     pub fn event_store<A: Aggregate>(&self) -> PersistedEventStore<LedgerRepository, A> {
-        PersistedEventStore::new_event_store(self.repository())
+        PersistedEventStore::new_event_store(self.repository()).with_upcasters(upcast::upcasters())
     }
 
     /// The PostgreSQL pool, for tests and tools that need raw SQL; `None` on SQLite.

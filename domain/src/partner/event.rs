@@ -17,6 +17,9 @@ pub enum PartnerEvent {
         headquarters: Name,
         size: CompanySize,
         specialization: Option<Name>,
+        /// The tier it enters the program at. New in version 2: readers no longer infer it,
+        /// and version 1 events, which lack it, are upcast (see [`crate::upcast`]).
+        tier: Tier,
     },
     PartnerTierChanged {
         from: Tier,
@@ -51,6 +54,10 @@ impl DomainEvent for PartnerEvent {
     }
 
     fn event_version(&self) -> String {
-        "1".to_owned()
+        match self {
+            PartnerEvent::PartnerRegistered { .. } => "2",
+            _ => "1",
+        }
+        .to_owned()
     }
 }

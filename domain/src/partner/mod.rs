@@ -7,6 +7,7 @@ mod event;
 mod permission;
 #[cfg(test)]
 mod tests;
+pub(crate) mod upcast;
 mod values;
 
 pub use command::{PamCandidate, PartnerCommand};
@@ -115,6 +116,7 @@ impl Aggregate for Partner {
                     headquarters,
                     size,
                     specialization,
+                    tier: Tier::Registered,
                 }
             }
             PartnerCommand::ChangeTier { tier, evidence } => {
@@ -183,6 +185,7 @@ impl Aggregate for Partner {
             headquarters,
             size,
             specialization,
+            tier,
         } = event
         {
             self.profile = Some(PartnerProfile {
@@ -193,7 +196,7 @@ impl Aggregate for Partner {
                 headquarters,
                 size,
                 specialization,
-                tier: Tier::Registered,
+                tier,
                 classification: None,
                 pam: None,
                 offboarded: false,

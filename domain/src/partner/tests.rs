@@ -61,6 +61,7 @@ fn registered(id: PartnerId) -> PartnerEvent {
         headquarters: Name::parse("Atlanta, GA").unwrap(),
         size: CompanySize::Medium,
         specialization: Some(Name::parse("Healthcare").unwrap()),
+        tier: Tier::Registered,
     }
 }
 

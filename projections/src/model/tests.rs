@@ -51,6 +51,7 @@ fn registered(partner: PartnerId) -> DomainEvent {
         headquarters: Name::parse("Charlotte, NC").unwrap(),
         size: CompanySize::Medium,
         specialization: None,
+        tier: Tier::Registered,
     })
 }
 

@@ -133,6 +133,7 @@ fn register(
         headquarters: name("Atlanta, GA"),
         size: CompanySize::Medium,
         specialization: None,
+        tier: Tier::Registered,
     };
     p.log
         .emit(&id.to_string(), by, "2025-01-10T09:00:00Z", D::Partner(e));

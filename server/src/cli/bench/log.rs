@@ -114,6 +114,7 @@ impl<'a> History<'a> {
                 headquarters: Name::parse("Atlanta, GA")?,
                 size: CompanySize::Small,
                 specialization: None,
+                tier: Tier::Registered,
             },
             (1, _) | (_, 4) => {
                 let next = self.pam.map_or(i, |p| p + 1) % self.pams.len();

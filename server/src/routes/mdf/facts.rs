@@ -14,6 +14,7 @@ use channel_ledger_domain::mdf_policy::PROGRAM_CURRENCY;
 use channel_ledger_domain::money::Money;
 use channel_ledger_domain::partner::PartnerId;
 use channel_ledger_domain::rap::{RapId, RapStatus};
+use channel_ledger_domain::upcast;
 use channel_ledger_store::{KeyLock, Ledger, RecordedEvent};
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -92,7 +93,8 @@ pub struct Posting {
     pub entry: LedgerEntry,
 }
 
-/// Events of one stream effective at or before `at`, in effective order (ties by stream order).
+/// Events of one stream effective at or before `at`, in effective order (ties by stream order),
+/// each read in the current shape of its event.
 fn as_effective<E: serde::de::DeserializeOwned>(
     events: Vec<RecordedEvent>,
     at: DateTime<Utc>,
@@ -101,7 +103,9 @@ fn as_effective<E: serde::de::DeserializeOwned>(
         .into_iter()
         .filter(|e| e.effective_at <= at)
         .map(|e| {
-            let event = serde_json::from_value(e.payload.clone()).map_err(|err| {
+            let stored = e.payload.clone();
+            let (_, payload) = upcast::upcast(&e.event_type, &e.event_version, stored);
+            let event = serde_json::from_value(payload).map_err(|err| {
                 ApiError::internal(format!(
                     "event at position {} does not decode as {}: {err}",
                     e.position, e.aggregate_type
