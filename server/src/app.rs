@@ -34,7 +34,8 @@ pub fn router(state: AppState) -> Router {
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(from_fn(crate::metrics::track_requests));
+        .layer(from_fn(crate::metrics::track_requests))
+        .layer(from_fn(crate::header_limit::refuse_oversized_headers));
     api_router(state.clone())
         .merge(crate::web::router())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

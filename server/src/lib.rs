@@ -13,6 +13,7 @@ pub mod config;
 pub mod directory;
 pub mod extract;
 pub mod facts;
+pub mod header_limit;
 pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
