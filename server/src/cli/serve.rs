@@ -2,7 +2,7 @@
 //! empty ledger first gets the demo program (`channel-ledger demo`) and its tokens are printed on
 //! stdout (never logged); a ledger that already holds events is served as it is.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use anyhow::Context;
 use channel_ledger_store::Ledger;
@@ -33,6 +33,13 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         database_url: database_url.to_owned(),
     })
     .await?;
+    // The one line a newcomer needs: where to point the browser.
+    let ip = match args.bind.ip() {
+        ip if ip.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+        ip => ip,
+    };
+    let url = SocketAddr::new(ip, app.port());
+    super::print_line(&format!("console: http://{url}/ (sign in with a token)"))?;
     app.run_until_stopped().await
 }
 
