@@ -42,7 +42,9 @@ pub const SNAPSHOT_NAME: &str = "program";
 pub struct ProjectorConfig {
     /// Events read (and applied under one write lock) at a time.
     pub batch: u32,
-    /// Store a snapshot once this many events have been applied since the last one.
+    /// Store a snapshot once this many events have been applied since the last one. Each save
+    /// serializes the whole model (~90 MB of JSON at a million events), so a first catch-up
+    /// over a long log saves rarely; a crash costs at most this many events of refolding.
     pub snapshot_every: i64,
     /// When caught up with unsaved events, store a snapshot if the last one is at least this old.
     /// Zero stores one after every catch-up that applied anything; the default keeps a busy
@@ -56,7 +58,7 @@ impl Default for ProjectorConfig {
     fn default() -> Self {
         Self {
             batch: 2_000,
-            snapshot_every: 50_000,
+            snapshot_every: 250_000,
             snapshot_interval: Duration::from_secs(10),
             poll_interval: Duration::from_millis(500),
         }

@@ -22,9 +22,8 @@ use channel_ledger_store::{Backend, Ledger};
 
 use report::{Report, Row, COMMAND, RAW};
 
-/// Random moments per axis for one partner "as of", and for the whole program's.
+/// Random moments per axis for one partner "as of".
 const PARTNER_DATES: usize = 200;
-const PROGRAM_DATES: usize = 20;
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
@@ -40,6 +39,9 @@ pub struct BenchArgs {
     /// Events in the history of the one partner timed "as of".
     #[arg(long, default_value_t = 10_000)]
     pub partner_events: usize,
+    /// Random moments per axis for the whole program's portfolio "as of" (each refolds the log).
+    #[arg(long, default_value_t = 20)]
+    pub program_dates: usize,
     /// Print a JSON summary instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -53,8 +55,9 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
         || args.commands == 0
         || args.events == 0
         || args.partner_events == 0
+        || args.program_dates == 0
     {
-        bail!("--writers, --commands, --events and --partner-events must be positive");
+        bail!("--writers, --commands, --events, --partner-events and --program-dates must be positive");
     }
     let scratch = tempfile::tempdir().context("creating a scratch directory")?;
     let url = match Backend::from_url(database_url)? {
@@ -100,7 +103,7 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     )
     .await?;
     report.extend(rows);
-    report.extend(as_of::program(&ledger, &span, PROGRAM_DATES).await?);
+    report.extend(as_of::program(&ledger, &span, args.program_dates).await?);
     report.print(args.json)
 }
 
