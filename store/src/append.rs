@@ -6,9 +6,13 @@ use channel_ledger_domain::metadata::EFFECTIVE_AT_KEY;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::SerializedEvent;
 use sqlx::types::Json;
+use sqlx::Row;
 use uuid::Uuid;
 
+use crate::chain::sqlite::Placed;
+use crate::chain::{self, canonical_json, Linked};
 use crate::ledger::{Db, Ledger};
+use crate::sqlite_write::{self, WriteTx};
 use crate::{sequencer, sqlite_text, StoreError};
 
 /// The unique key whose violation means "someone appended to this stream first".
@@ -19,6 +23,8 @@ const SQLITE_STREAM_SEQUENCE_COLUMNS: &str =
 /// SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
 const SQLITE_UNIQUE_CODES: [&str; 2] = ["2067", "1555"];
 const PG_UNIQUE_VIOLATION: &str = "23505";
+/// The in-process key SQLite appends hold ([`Ledger::lock`]).
+const SQLITE_APPEND_KEY: &str = "sqlite-append";
 
 /// An event checked and ready to insert.
 struct NewEvent<'a> {
@@ -100,16 +106,23 @@ impl Ledger {
             .map(NewEvent::prepare)
             .collect::<Result<Vec<_>, _>>()?;
         match &self.db {
-            Db::Sqlite(pool) => append_sqlite(pool, &events).await,
+            Db::Sqlite(pool) => {
+                // Appenders queue here rather than in SQLite's busy handler, which sleeps in
+                // steps of milliseconds while the write lock is held (one process owns the file).
+                let writer = self.lock(SQLITE_APPEND_KEY).await?;
+                let appended = append_sqlite(pool, &events).await;
+                writer.release().await;
+                appended
+            }
             Db::Postgres(pool) => append_postgres(pool, &events).await,
         }
     }
 }
 
 /// `INSERT INTO events (…) VALUES (…), (…), …` for `n` events with `?` or `$n` placeholders.
-/// One statement is atomic on its own, so a command's events need no explicit transaction: that
-/// saves the BEGIN and COMMIT round trips, and on SQLite an autocommit write takes the write lock
-/// at once, so it cannot deadlock against another writer.
+/// On PostgreSQL one statement is atomic on its own, so a command's events need no explicit
+/// transaction: that saves the BEGIN and COMMIT round trips. SQLite numbers and links them in the
+/// same transaction, begun IMMEDIATE so it holds the write lock from the start.
 fn insert_statement(n: usize, numbered: bool, returning: &str) -> String {
     const COLUMNS: usize = 9;
     let mut sql = String::from(
@@ -140,9 +153,39 @@ fn classify(events: &[NewEvent<'_>], err: sqlx::Error) -> StoreError {
 }
 
 async fn append_sqlite(pool: &sqlx::SqlitePool, events: &[NewEvent<'_>]) -> Result<(), StoreError> {
-    let sql = insert_statement(events.len(), false, "");
+    let texts = events
+        .iter()
+        .map(|new| JsonTexts::of(new.event))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut tx = WriteTx::acquire(pool).await?;
+    match append_linked(tx.conn(), events, &texts).await {
+        Ok(()) => {
+            tx.committed();
+            Ok(())
+        }
+        Err(err) => {
+            tx.abandon().await;
+            Err(err)
+        }
+    }
+}
+
+/// Two calls: begin, read the head and insert the events with the times the database gave them;
+/// then number and link them after the head, and commit. The write lock is taken first, so the
+/// head stays the head until the commit.
+async fn append_linked(
+    conn: &mut sqlx::SqliteConnection,
+    events: &[NewEvent<'_>],
+    texts: &[JsonTexts],
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "{}{}; {}",
+        sqlite_write::BEGIN,
+        chain::sqlite::HEAD,
+        insert_statement(events.len(), false, " RETURNING id, event_id, recorded_at")
+    );
     let mut query = sqlx::query(&sql);
-    for new in events {
+    for (new, texts) in events.iter().zip(texts) {
         let e = new.event;
         query = query
             .bind(new.event_id.hyphenated().to_string())
@@ -151,16 +194,83 @@ async fn append_sqlite(pool: &sqlx::SqlitePool, events: &[NewEvent<'_>]) -> Resu
             .bind(new.sequence)
             .bind(&e.event_type)
             .bind(&e.event_version)
-            .bind(Json(&e.payload))
-            .bind(Json(&e.metadata))
+            .bind(&texts.payload)
+            .bind(&texts.metadata)
             .bind(sqlite_text::instant(new.effective_at));
     }
-    // The AFTER INSERT trigger gives each event its position inside the same statement.
-    query
-        .execute(pool)
+    let (head, rows): (Vec<_>, Vec<_>) = query
+        .fetch_all(&mut *conn)
         .await
-        .map_err(|err| classify(events, err))?;
-    Ok(())
+        .map_err(|err| classify(events, err))?
+        .into_iter()
+        .partition(|row| row.try_column("link").is_ok());
+    let head = chain::sqlite::head_from(head.first())?;
+    // Positions follow the command's order of events, each linked to the one before.
+    let mut previous = head.hash;
+    let mut placed = Vec::with_capacity(events.len());
+    for ((new, texts), position) in events.iter().zip(texts).zip(head.position + 1..) {
+        let event_id = new.event_id.hyphenated().to_string();
+        let row = rows
+            .iter()
+            .find(|row| {
+                row.try_get::<&str, _>("event_id")
+                    .is_ok_and(|id| id == event_id)
+            })
+            .ok_or_else(|| StoreError::Corrupt {
+                what: "appended event",
+                detail: format!("the insert did not return event {event_id}"),
+            })?;
+        let e = new.event;
+        let link = Linked {
+            position,
+            event_id: new.event_id,
+            aggregate_type: &e.aggregate_type,
+            aggregate_id: &e.aggregate_id,
+            sequence: new.sequence,
+            event_type: &e.event_type,
+            event_version: &e.event_version,
+            payload: &texts.canonical_payload,
+            metadata: &texts.canonical_metadata,
+            effective_at: new.effective_at,
+            recorded_at: sqlite_text::parse_instant("recorded_at", row.try_get("recorded_at")?)?,
+        }
+        .link_after(&previous);
+        placed.push(Placed {
+            position,
+            row_id: row.try_get("id")?,
+            link,
+        });
+        previous = link;
+    }
+    chain::sqlite::place(conn, &placed, sqlite_write::COMMIT).await
+}
+
+/// An event's payload and metadata as SQLite stores them, and in the canonical form its link
+/// covers.
+struct JsonTexts {
+    payload: String,
+    metadata: String,
+    canonical_payload: String,
+    canonical_metadata: String,
+}
+
+impl JsonTexts {
+    fn of(event: &SerializedEvent) -> Result<Self, StoreError> {
+        let payload = event.payload.to_string();
+        let metadata = event.metadata.to_string();
+        let canonical = |what, text: &str| {
+            canonical_json(text).map_err(|e| StoreError::Corrupt {
+                what,
+                detail: e.to_string(),
+            })
+        };
+        Ok(Self {
+            canonical_payload: canonical("payload", &payload)?,
+            canonical_metadata: canonical("metadata", &metadata)?,
+            payload,
+            metadata,
+        })
+    }
 }
 
 async fn append_postgres(pool: &sqlx::PgPool, events: &[NewEvent<'_>]) -> Result<(), StoreError> {

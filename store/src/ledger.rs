@@ -12,6 +12,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::chain;
 use crate::lock::Locks;
 use crate::sqlite_scan::Scanner;
 use crate::{Backend, LedgerRepository, StoreError};
@@ -52,6 +53,9 @@ impl Ledger {
                     .busy_timeout(SQLITE_BUSY_TIMEOUT);
                 let pool = SqlitePoolOptions::new().connect_with(options).await?;
                 sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+                // SQLite cannot hash in SQL: its migration leaves the links of an older
+                // ledger to be written here (PostgreSQL's writes them itself).
+                chain::sqlite::backfill(&pool).await?;
                 Db::Sqlite(pool)
             }
             Backend::Postgres => {
