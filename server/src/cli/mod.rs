@@ -1,13 +1,17 @@
-//! The command line: `serve`, `bootstrap`, `demo`, `token`, `bench`, `replay` and `rebuild`. Every setting also comes from an
+//! The command line: `serve`, `bootstrap`, `demo`, `token`, `bench`, `replay`, `rebuild`, `verify`,
+//! `export` and `import`. Every setting also comes from an
 //! environment variable. Command output (a token) goes to stdout; logs and errors go to stderr.
 
 pub mod bench;
 pub mod bootstrap;
 pub mod demo;
+pub mod export;
+pub mod import;
 pub mod rebuild;
 pub mod replay;
 pub mod serve;
 pub mod token;
+pub mod verify;
 
 use std::io::Write;
 
@@ -49,6 +53,12 @@ pub enum Command {
     Replay(replay::ReplayArgs),
     /// Rebuild the read models from the log, store their snapshot, print the report as JSON.
     Rebuild(rebuild::RebuildArgs),
+    /// Recompute the log's hash chain and name the first event altered, removed or reordered.
+    Verify(verify::VerifyArgs),
+    /// Write the whole log as JSON lines (docs/export-format.md).
+    Export(export::ExportArgs),
+    /// Load an export into an empty ledger, verifying its chain.
+    Import(import::ImportArgs),
 }
 
 /// Runs the parsed command.
@@ -61,6 +71,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(&cli.database_url, args).await,
         Command::Replay(args) => replay::run(&cli.database_url, args).await,
         Command::Rebuild(args) => rebuild::run(&cli.database_url, args).await,
+        Command::Verify(args) => verify::run(&cli.database_url, args).await,
+        Command::Export(args) => export::run(&cli.database_url, args).await,
+        Command::Import(args) => import::run(&cli.database_url, args).await,
     }
 }
 

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use crate::problem::ProblemDetails;
-use crate::routes::{delegations, events, health, partners, raps, staff, tokens, views};
+use crate::routes::{delegations, events, health, ledger, partners, raps, staff, tokens, views};
 
 /// Errors any command (POST) may answer.
 #[derive(Debug, IntoResponses)]
@@ -112,6 +112,7 @@ pub enum ReadyErrors {
         views::program::portfolio, views::partner::profile, views::partner::timeline,
         views::partner::handover, views::program::console, views::program::commitments,
         views::program::reconciliation, views::rebuild::rebuild,
+        ledger::digest, ledger::verify,
     ),
     components(schemas(ProblemDetails)),
     modifiers(&BearerAuth)

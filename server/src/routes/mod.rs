@@ -6,6 +6,7 @@ pub mod cohorts;
 pub mod delegations;
 pub mod events;
 pub mod health;
+pub mod ledger;
 pub mod mdf;
 pub mod partners;
 pub mod qars;
@@ -97,6 +98,7 @@ fn protected() -> ApiRoutes {
         .merge(cohorts::routes())
         .merge(raps::routes())
         .merge(views::routes())
+        .merge(ledger::routes())
 }
 
 /// Every `(method, full path)` the API serves, e.g. `("post", "/api/v1/partners/{id}/tier")`.
