@@ -76,7 +76,9 @@ fn on_response<B>(response: &Response<B>, latency: Duration, span: &Span) {
             status,
             "request failed"
         ),
-        Some(p) => tracing::info!(problem = p.code, detail = %p.detail, status, "request refused"),
+        // A refusal's detail can echo what the client sent (a name typed into the wrong
+        // field): it goes back to the client only, and its code names it here.
+        Some(p) => tracing::info!(problem = p.code, status, "request refused"),
         None => tracing::info!(status, "request completed"),
     }
 }

@@ -47,7 +47,6 @@ pub struct ApiError {
 #[derive(Debug, Clone)]
 pub struct ProblemReport {
     pub code: &'static str,
-    pub detail: String,
     pub internal: Option<String>,
 }
 
@@ -213,7 +212,6 @@ impl IntoResponse for ApiError {
         }
         response.extensions_mut().insert(ProblemReport {
             code: self.code,
-            detail: self.detail,
             internal: self.internal,
         });
         response

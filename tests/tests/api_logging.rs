@@ -63,6 +63,16 @@ async fn neither_tokens_nor_names_appear_in_the_logs() {
     // A person joins: their name travels in the body and in the events' metadata.
     let name = "Isadora Quenneville-Okafor";
     let manager = app.hire(&admin, name, "Manager", Some("Southeast")).await;
+    // A refusal that echoes what was sent: the name typed where the role goes.
+    let misfiled = app
+        .post(
+            "/api/v1/staff",
+            Some(&admin.token),
+            &serde_json::json!({"name": "A. Person", "role": name}),
+        )
+        .await;
+    assert_eq!(misfiled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(misfiled.text.contains(name), "{}", misfiled.text);
     // Bearer tokens, good and bad.
     let staff = app.get("/api/v1/staff", Some(&manager.token)).await;
     assert_eq!(staff.status, StatusCode::OK, "{}", staff.text);

@@ -34,12 +34,12 @@ impl IntoResponse for WebError {
                 "Nothing here: it does not exist, or it is outside what your role may see."
                     .to_owned(),
             ),
-            StatusCode::FORBIDDEN => ("Forbidden", e.detail.clone()),
+            StatusCode::FORBIDDEN => ("Forbidden", e.detail),
             s if s.is_server_error() => (
                 "Something went wrong",
                 "The ledger could not answer just now. Try again in a moment.".to_owned(),
             ),
-            _ => ("That did not work", e.detail.clone()),
+            _ => ("That did not work", e.detail),
         };
         let body = html! {
             section.panel.error-page role="alert" {
@@ -51,7 +51,6 @@ impl IntoResponse for WebError {
         let mut response = (e.status, Html(bare_page(title, body).into_string())).into_response();
         response.extensions_mut().insert(ProblemReport {
             code: e.code,
-            detail: e.detail,
             internal: e.internal,
         });
         response
