@@ -25,6 +25,7 @@ use crate::auth::Authenticated;
 use crate::directory::decode;
 use crate::openapi::ReadErrors;
 use crate::problem::ApiError;
+use crate::routes::views::caught_up;
 use crate::state::AppState;
 
 /// What finance reconciles, in the program currency: paid ≤ accepted ≤ claimed ≤ approved ≤ requested.
@@ -183,7 +184,8 @@ fn filters(query: &HashMap<String, String>) -> Result<Filters, ApiError> {
     })
 }
 
-/// Fund requests the caller may see, filtered by partner, quarter and status.
+/// Fund requests the caller may see, filtered by partner, quarter and status, by id: from the
+/// live read model once it holds every event appended so far.
 #[utoipa::path(get, path = "/api/v1/mdf/fund-requests", tag = "mdf",
     params(
         ("partner_id" = Option<Uuid>, Query, description = "Only this partner's"),
@@ -199,29 +201,34 @@ pub async fn list(
     let scope = read_scope(&auth.actor)?;
     let f = filters(&query)?;
     let now = state.now();
-    let mut fund_requests = Vec::new();
-    for id in state.ledger.stream_ids(FundRequest::TYPE).await? {
-        let Some(r) = request_as_of(&state.ledger, &id, now).await?.details else {
-            continue;
-        };
-        let wanted = scope.allows(&r.territory)
-            && f.partner_id.is_none_or(|p| p == r.partner_id)
-            && f.quarter.is_none_or(|q| q == r.quarter)
-            && f.status.is_none_or(|s| s == r.status);
-        if wanted {
-            fund_requests.push(FundRequestSummary {
-                request_id: r.request_id,
-                partner_id: r.partner_id,
-                partner_name: r.partner_name.to_string(),
-                quarter: r.quarter,
-                title: r.title.to_string(),
-                status: r.status,
-                link: r.link,
-                totals: RequestTotals::from(&r),
-                approval_due: r.approval_due,
-                approval_overdue: approval_overdue(&r, now),
-            });
-        }
-    }
+    caught_up(&state).await?;
+    let fund_requests = state
+        .projector
+        .with_model(|model| {
+            model
+                .fund_requests
+                .values()
+                .filter_map(|request| request.details.as_ref())
+                .filter(|r| {
+                    scope.allows(&r.territory)
+                        && f.partner_id.is_none_or(|p| p == r.partner_id)
+                        && f.quarter.is_none_or(|q| q == r.quarter)
+                        && f.status.is_none_or(|s| s == r.status)
+                })
+                .map(|r| FundRequestSummary {
+                    request_id: r.request_id,
+                    partner_id: r.partner_id,
+                    partner_name: r.partner_name.to_string(),
+                    quarter: r.quarter,
+                    title: r.title.to_string(),
+                    status: r.status,
+                    link: r.link,
+                    totals: RequestTotals::from(r),
+                    approval_due: r.approval_due,
+                    approval_overdue: approval_overdue(r, now),
+                })
+                .collect()
+        })
+        .await;
     Ok(Json(FundRequestList { fund_requests }))
 }

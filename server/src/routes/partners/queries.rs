@@ -17,6 +17,7 @@ use crate::directory::aggregate_as_of;
 use crate::openapi::ReadErrors;
 use crate::problem::ApiError;
 use crate::routes::events::EventView;
+use crate::routes::views::caught_up;
 use crate::state::AppState;
 
 /// A partner as it stands now.
@@ -81,7 +82,8 @@ async fn visible(
         .ok_or_else(not_found)
 }
 
-/// Partners the caller may see: their territory (PAM, Manager) or all (CxO, Finance, Auditor).
+/// Partners the caller may see: their territory (PAM, Manager) or all (CxO, Finance, Auditor),
+/// by id, from the live read model once it holds every event appended so far.
 #[utoipa::path(get, path = "/api/v1/partners", tag = "partners",
     responses((status = 200, body = PartnerList), ReadErrors), security(("bearer" = [])))]
 pub async fn list(
@@ -89,13 +91,19 @@ pub async fn list(
     auth: Authenticated,
 ) -> Result<Json<PartnerList>, ApiError> {
     let scope = Scope::of(&auth.actor)?;
-    let mut partners = Vec::new();
-    for id in state.ledger.stream_ids(Partner::TYPE).await? {
-        let partner: Partner = aggregate_as_of(&state.ledger, &id, state.now()).await?;
-        if let Some(p) = partner.profile.filter(|p| scope.allows(&p.territory)) {
-            partners.push(PartnerView::from(p));
-        }
-    }
+    caught_up(&state).await?;
+    let partners = state
+        .projector
+        .with_model(|model| {
+            model
+                .partners
+                .values()
+                .filter_map(|entry| entry.partner.profile.as_ref())
+                .filter(|p| scope.allows(&p.territory))
+                .map(|p| PartnerView::from(p.clone()))
+                .collect()
+        })
+        .await;
     Ok(Json(PartnerList { partners }))
 }
 

@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use channel_ledger_domain::partner::PartnerId;
 use channel_ledger_domain::rap::{Rap, RapStatus};
-use cqrs_es::Aggregate;
 use uuid::Uuid;
 
 use super::view::{RapList, RapView};
@@ -18,6 +17,7 @@ use crate::facts::partner_facts_at;
 use crate::openapi::ReadErrors;
 use crate::problem::ApiError;
 use crate::routes::partners::{self, partner_id, Scope};
+use crate::routes::views::caught_up;
 use crate::state::AppState;
 
 /// Which RAPs a list keeps.
@@ -60,23 +60,26 @@ impl Filter {
     }
 }
 
-/// Every RAP the caller may see that `filter` keeps, as it stands now.
+/// Every RAP the caller may see that `filter` keeps, as it stands now, by id: from the live read
+/// model once it holds every event appended so far.
 async fn visible_raps(
     state: &AppState,
     scope: &Scope,
     filter: &Filter,
 ) -> Result<Vec<RapView>, ApiError> {
     let now = state.now();
-    let mut raps = Vec::new();
-    for id in state.ledger.stream_ids(Rap::TYPE).await? {
-        let rap: Rap = aggregate_as_of(&state.ledger, &id, now).await?;
-        if let Some(view) = RapView::of(&rap, now) {
-            if scope.allows(&view.partner.territory) && filter.keeps(&view) {
-                raps.push(view);
-            }
-        }
-    }
-    Ok(raps)
+    caught_up(state).await?;
+    Ok(state
+        .projector
+        .with_model(|model| {
+            model
+                .raps
+                .values()
+                .filter_map(|rap| RapView::of(rap, now))
+                .filter(|view| scope.allows(&view.partner.territory) && filter.keeps(view))
+                .collect()
+        })
+        .await)
 }
 
 /// RAPs the caller may see: their territory's (PAM, Manager) or all (CxO, Finance, Auditor).

@@ -163,6 +163,16 @@ pub async fn wait_for(state: &AppState, query: &ViewQuery) -> Result<(), ApiErro
     Err(ApiError::lagging(min, state.projector.position()))
 }
 
+/// Waits (bounded) until the live model has folded every event appended so far, so a list read
+/// from it sees the caller's own writes without asking for a position.
+pub async fn caught_up(state: &AppState) -> Result<(), ApiError> {
+    let head = state.ledger.head_position().await?;
+    if state.projector.wait_for(head, WAIT_FOR_POSITION).await {
+        return Ok(());
+    }
+    Err(ApiError::lagging(head, state.projector.position()))
+}
+
 /// The program model as of the query's moment on its axis, replayed from the log.
 pub async fn program_as_of(
     state: &AppState,
