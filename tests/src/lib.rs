@@ -13,3 +13,29 @@ pub mod mdf;
 
 pub use counter::{counter_cqrs, metadata_at, Counter, CounterCommand, CounterEvent};
 pub use db::{postgres_ledger, postgres_ledger_pair, raw_execute, sqlite_ledger};
+
+/// One test per backend for each scenario: every scenario is an async fn taking a fresh
+/// [`channel_ledger_store::Ledger`]; the PostgreSQL test returns early when no cluster is set.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $scenario() {
+                    let (ledger, _dir) = $crate::sqlite_ledger().await;
+                    super::$scenario(&ledger).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $scenario() {
+                    let Some(ledger) = $crate::postgres_ledger().await else { return };
+                    super::$scenario(&ledger).await;
+                }
+            )*
+        }
+    };
+}

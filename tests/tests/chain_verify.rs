@@ -4,35 +4,10 @@
 
 use channel_ledger_store::chain::{ChainHead, Link, Problem, Verification};
 use channel_ledger_store::Ledger;
-use channel_ledger_tests::{
-    counter_cqrs, metadata_at, postgres_ledger, raw_execute, sqlite_ledger, CounterCommand,
-};
+use channel_ledger_tests::{counter_cqrs, metadata_at, raw_execute, sqlite_ledger, CounterCommand};
 use chrono::Utc;
 
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $scenario() {
-                    let (ledger, _dir) = super::sqlite_ledger().await;
-                    super::$scenario(&ledger).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $scenario() {
-                    let Some(ledger) = super::postgres_ledger().await else { return };
-                    super::$scenario(&ledger).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+channel_ledger_tests::on_both_backends!(
     an_empty_log_verifies_at_position_zero,
     what_the_application_appends_verifies_and_the_digest_is_its_head,
     concurrent_writers_leave_a_chain_that_verifies,

@@ -1,12 +1,11 @@
 //! The store's contract, run against both backends: every scenario is one async fn taking a
-//! fresh [`Ledger`], and `conformance!` makes a SQLite test and a PostgreSQL test of it.
+//! fresh [`Ledger`], and `on_both_backends!` makes a SQLite test and a PostgreSQL test of it.
 
 use std::collections::HashSet;
 
 use channel_ledger_store::{IdempotencyOutcome, Ledger, NewToken, StoreError};
 use channel_ledger_tests::{
-    counter_cqrs, metadata_at, postgres_ledger, raw_execute, sqlite_ledger, Counter,
-    CounterCommand, CounterEvent,
+    counter_cqrs, metadata_at, raw_execute, Counter, CounterCommand, CounterEvent,
 };
 use chrono::{Duration, DurationRound, Utc};
 use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
@@ -14,30 +13,7 @@ use cqrs_es::{AggregateError, EventStore};
 use serde_json::json;
 use uuid::Uuid;
 
-macro_rules! conformance {
-    ($($scenario:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $scenario() {
-                    let (ledger, _dir) = super::sqlite_ledger().await;
-                    super::$scenario(&ledger).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $scenario() {
-                    let Some(ledger) = super::postgres_ledger().await else { return };
-                    super::$scenario(&ledger).await;
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+channel_ledger_tests::on_both_backends!(
     appended_events_read_back_with_metadata_and_both_times,
     positions_are_dense_ascending_and_page_without_gaps,
     the_raw_scan_reads_the_same_log_as_read_global,
