@@ -10,6 +10,7 @@
 
 mod as_of;
 mod commands;
+mod http;
 mod log;
 mod raw;
 mod rebuild;
@@ -42,6 +43,9 @@ pub struct BenchArgs {
     /// Random moments per axis for the whole program's portfolio "as of" (each refolds the log).
     #[arg(long, default_value_t = 20)]
     pub program_dates: usize,
+    /// HTTP reads spread over 64 concurrent clients.
+    #[arg(long, default_value_t = 20_000)]
+    pub http_requests: usize,
     /// Print a JSON summary instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -56,8 +60,9 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
         || args.events == 0
         || args.partner_events == 0
         || args.program_dates == 0
+        || args.http_requests == 0
     {
-        bail!("--writers, --commands, --events, --partner-events and --program-dates must be positive");
+        bail!("--writers, --commands, --events, --partner-events, --program-dates and --http-requests must be positive");
     }
     let scratch = tempfile::tempdir().context("creating a scratch directory")?;
     let url = match Backend::from_url(database_url)? {
@@ -104,6 +109,8 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     .await?;
     report.extend(rows);
     report.extend(as_of::program(&ledger, &span, args.program_dates).await?);
+    drop(projector);
+    report.push(http::reads(&ledger, args.http_requests).await?);
     report.print(args.json)
 }
 

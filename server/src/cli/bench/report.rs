@@ -71,6 +71,9 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// Commands/s divided by raw inserts/s at the same client count (design.md §6 wants ≥ 0.5 at 8).
     pub command_to_raw_ratio: Vec<(usize, f64)>,
+    /// The bench process's peak resident set (Linux's VmHWM), with the whole log, the live model
+    /// and the HTTP load in one process; `None` where the kernel does not say.
+    pub peak_resident_mb: Option<f64>,
 }
 
 impl Report {
@@ -79,6 +82,7 @@ impl Report {
             backend: backend.as_str(),
             rows: Vec::new(),
             command_to_raw_ratio: Vec::new(),
+            peak_resident_mb: None,
         }
     }
 
@@ -100,10 +104,11 @@ impl Report {
         }
     }
 
-    pub fn print(&self, json: bool) -> anyhow::Result<()> {
+    pub fn print(mut self, json: bool) -> anyhow::Result<()> {
+        self.peak_resident_mb = peak_resident_mb();
         let mut out = std::io::stdout().lock();
         if json {
-            serde_json::to_writer_pretty(&mut out, self)?;
+            serde_json::to_writer_pretty(&mut out, &self)?;
             writeln!(out)?;
             return Ok(());
         }
@@ -142,6 +147,23 @@ impl Report {
                 ratio * 100.0
             )?;
         }
+        if let Some(mb) = self.peak_resident_mb {
+            writeln!(out, "peak resident memory: {mb:.0} MiB")?;
+        }
         Ok(())
     }
+}
+
+/// The peak resident set of this process in MiB, from `/proc/self/status` (Linux).
+fn peak_resident_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib / 1024.0)
 }
