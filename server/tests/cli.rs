@@ -2,25 +2,12 @@
 //! `token create` prints a working token and refuses unknown staff; `serve` answers /health and stops on SIGTERM;
 //! `replay` prints a partner's timeline as of a date; `rebuild` prints its report as JSON.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_channel-ledger");
-
-fn ledger(dir: &tempfile::TempDir) -> String {
-    format!("sqlite://{}", dir.path().join("ledger.db").display())
-}
-
-fn run(db: &str, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("DATABASE_URL", db)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run channel-ledger")
-}
+use support::{free_port, get, ledger, run, seed_partner, serve, wait_for_200};
 
 #[test]
 fn bootstrap_prints_exactly_one_token_line_and_refuses_the_second_time() {
@@ -59,28 +46,6 @@ fn token_create_refuses_unknown_staff_and_revoke_refuses_unknown_tokens() {
     assert_eq!(revoke.status.code(), Some(1));
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn get(port: u16, path: &str, token: Option<&str>) -> Option<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    Some(response)
-}
-
 #[test]
 fn serve_answers_health_with_a_cli_token_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -91,24 +56,8 @@ fn serve_answers_health_with_a_cli_token_and_stops_on_sigterm() {
         .trim()
         .to_owned();
     let port = free_port();
-    let mut server = Command::new(BIN)
-        .args(["serve"])
-        .env("DATABASE_URL", &db)
-        .env("LEDGER_BIND", format!("127.0.0.1:{port}"))
-        .env("LEDGER_LOG_FORMAT", "json")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let health = loop {
-        if let Some(r) = get(port, "/api/v1/health", None) {
-            break r;
-        }
-        assert!(Instant::now() < deadline, "the server did not come up");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let mut server = serve(&db, port);
+    let health = wait_for_200(port, "/api/v1/health");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     let staff = get(port, "/api/v1/staff", Some(&admin_token)).unwrap();
     assert!(staff.starts_with("HTTP/1.1 200"), "{staff}");
@@ -150,70 +99,13 @@ fn serve_answers_health_with_a_cli_token_and_stops_on_sigterm() {
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
 
-/// Hires a Southeast PAM (as the bootstrap Admin) and has them register a partner, through the
-/// router in-process; returns the partner's id.
-fn seed_partner(db: &str, admin_token: &str) -> String {
-    use axum::body::Body;
-    use axum::http::Request;
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let ledger = channel_ledger_store::Ledger::connect(db).await.unwrap();
-        let state = channel_ledger_server::AppState::new(
-            ledger,
-            channel_ledger_server::state::system_clock(),
-        )
-        .await
-        .unwrap();
-        let router = channel_ledger_server::app::router(state);
-        let post = |path: String, token: String, body: serde_json::Value| {
-            let router = router.clone();
-            async move {
-                let request = Request::post(path)
-                    .header("authorization", format!("Bearer {token}"))
-                    .header("content-type", "application/json")
-                    .body(Body::from(body.to_string()))
-                    .unwrap();
-                let response = router.oneshot(request).await.unwrap();
-                let bytes = response.into_body().collect().await.unwrap().to_bytes();
-                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
-            }
-        };
-        let pam = post(
-            "/api/v1/staff".into(),
-            admin_token.into(),
-            serde_json::json!({"name": "Sarah K.", "role": "PAM", "territory": "Southeast"}),
-        )
-        .await;
-        let pam_id = pam["id"].as_str().unwrap().to_owned();
-        let token = post(
-            format!("/api/v1/staff/{pam_id}/tokens"),
-            admin_token.into(),
-            serde_json::json!({}),
-        )
-        .await;
-        let partner = post(
-            "/api/v1/partners".into(),
-            token["token"].as_str().unwrap().into(),
-            serde_json::json!({
-                "name": "Ironclad MSP", "partner_type": "MSP", "territory": "Southeast",
-                "headquarters": "Atlanta, GA", "size": "51-200",
-            }),
-        )
-        .await;
-        partner["id"].as_str().unwrap().to_owned()
-    })
-}
-
 #[test]
 fn replay_prints_a_header_then_a_sentence_per_event_up_to_the_date() {
     let dir = tempfile::tempdir().unwrap();
     let db = ledger(&dir);
     let bootstrap = run(&db, &["bootstrap", "--name", "Ada Admin"]);
     let token = String::from_utf8(bootstrap.stdout).unwrap();
-    let partner = seed_partner(&db, token.trim());
+    let partner = seed_partner(&db, token.trim()).partner_id;
 
     let replay = run(
         &db,
