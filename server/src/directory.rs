@@ -37,18 +37,26 @@ pub fn decode<E: DeserializeOwned>(
     events: Vec<RecordedEvent>,
 ) -> Result<Vec<(DateTime<Utc>, E)>, ApiError> {
     events
-        .into_iter()
-        .map(|e| {
-            let (_, payload) = upcast::upcast(&e.event_type, &e.event_version, e.payload);
-            let event = serde_json::from_value(payload).map_err(|err| {
-                ApiError::internal(format!(
-                    "event at position {} does not decode as {}: {err}",
-                    e.position, e.aggregate_type
-                ))
-            })?;
-            Ok((e.effective_at, event))
-        })
+        .iter()
+        .map(|e| Ok((e.effective_at, typed(e)?)))
         .collect()
+}
+
+/// One recorded event in the current shape of its type: upcast first when it was written in an
+/// older one (copying the payload only then).
+pub fn typed<E: DeserializeOwned>(e: &RecordedEvent) -> Result<E, ApiError> {
+    let decoded = if upcast::needs_upcast(&e.event_type, &e.event_version) {
+        let (_, payload) = upcast::upcast(&e.event_type, &e.event_version, e.payload.clone());
+        serde_json::from_value(payload)
+    } else {
+        E::deserialize(&e.payload)
+    };
+    decoded.map_err(|err| {
+        ApiError::internal(format!(
+            "event at position {} does not decode as {}: {err}",
+            e.position, e.aggregate_type
+        ))
+    })
 }
 
 /// The person as they were at `moment`, if they were active staff then.

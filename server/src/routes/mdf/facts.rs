@@ -14,12 +14,11 @@ use channel_ledger_domain::mdf_policy::PROGRAM_CURRENCY;
 use channel_ledger_domain::money::Money;
 use channel_ledger_domain::partner::PartnerId;
 use channel_ledger_domain::rap::{RapId, RapStatus};
-use channel_ledger_domain::upcast;
 use channel_ledger_store::{KeyLock, Ledger, RecordedEvent};
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 
-use crate::directory::aggregate_as_of;
+use crate::directory::{aggregate_as_of, typed};
 use crate::facts::rap_as_of;
 use crate::problem::ApiError;
 
@@ -103,14 +102,7 @@ fn as_effective<E: serde::de::DeserializeOwned>(
         .into_iter()
         .filter(|e| e.effective_at <= at)
         .map(|e| {
-            let stored = e.payload.clone();
-            let (_, payload) = upcast::upcast(&e.event_type, &e.event_version, stored);
-            let event = serde_json::from_value(payload).map_err(|err| {
-                ApiError::internal(format!(
-                    "event at position {} does not decode as {}: {err}",
-                    e.position, e.aggregate_type
-                ))
-            })?;
+            let event = typed(&e)?;
             Ok((e, event))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
