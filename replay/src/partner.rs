@@ -49,17 +49,9 @@ pub async fn partner_events(
     partner_id: &str,
 ) -> Result<PartnerEvents, ReplayError> {
     let entry = model_now.partners.get(partner_id);
-    let mut own_streams = vec![(Partner::TYPE, partner_id.to_owned())];
-    own_streams.push((QarSeries::TYPE, partner_id.to_owned()));
+    let own_streams = own_streams(model_now, partner_id);
     let mut context_streams = Vec::new();
     if let Some(entry) = entry {
-        own_streams.extend(entry.raps.iter().map(|id| (Rap::TYPE, id.clone())));
-        own_streams.extend(
-            entry
-                .fund_requests
-                .iter()
-                .map(|id| (FundRequest::TYPE, id.clone())),
-        );
         let mut pams: Vec<String> = entry
             .pam_history
             .iter()
@@ -77,19 +69,45 @@ pub async fn partner_events(
     );
     tracing::Span::current().record("replay.streams", own_streams.len() + context_streams.len());
 
-    let mut events = PartnerEvents::default();
-    for (streams, into) in [
-        (own_streams, &mut events.own),
-        (context_streams, &mut events.context),
-    ] {
-        for (aggregate_type, id) in streams {
-            for record in ledger.read_stream(aggregate_type, &id).await? {
-                into.push(LedgerEvent::try_from(&record)?);
-            }
-        }
-    }
+    let events = PartnerEvents {
+        own: read_streams(ledger, own_streams).await?,
+        context: read_streams(ledger, context_streams).await?,
+    };
     if events.own.is_empty() {
         return Err(ReplayError::UnknownPartner(partner_id.to_owned()));
+    }
+    Ok(events)
+}
+
+/// The streams that are the partner's own: its `Partner` stream, its `QarSeries` (same id), and
+/// the RAPs and fund requests `model` knows it has.
+pub(crate) fn own_streams(model: &ProgramModel, partner_id: &str) -> Vec<(&'static str, String)> {
+    let mut streams = vec![
+        (Partner::TYPE, partner_id.to_owned()),
+        (QarSeries::TYPE, partner_id.to_owned()),
+    ];
+    if let Some(entry) = model.partners.get(partner_id) {
+        streams.extend(entry.raps.iter().map(|id| (Rap::TYPE, id.clone())));
+        streams.extend(
+            entry
+                .fund_requests
+                .iter()
+                .map(|id| (FundRequest::TYPE, id.clone())),
+        );
+    }
+    streams
+}
+
+/// Every event of `streams`, decoded, stream after stream.
+pub(crate) async fn read_streams(
+    ledger: &Ledger,
+    streams: Vec<(&'static str, String)>,
+) -> Result<Vec<LedgerEvent>, ReplayError> {
+    let mut events = Vec::new();
+    for (aggregate_type, id) in streams {
+        for record in ledger.read_stream(aggregate_type, &id).await? {
+            events.push(LedgerEvent::try_from(&record)?);
+        }
     }
     Ok(events)
 }

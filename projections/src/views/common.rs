@@ -138,15 +138,20 @@ pub(super) fn current_pam(model: &ProgramModel, entry: &PartnerEntry) -> Option<
     let pam = entry.partner.profile.as_ref()?.pam?;
     Some(PersonRef {
         staff_id: pam,
-        name: staff_name(model, pam).unwrap_or_else(|| {
-            entry
-                .pam_history
-                .iter()
-                .rev()
-                .find(|t| t.pam_id == pam)
-                .map_or_else(|| pam.to_string(), |t| t.pam_name.clone())
-        }),
+        name: staff_name(model, pam)
+            .or_else(|| pam_tenure_name(entry, pam))
+            .unwrap_or_else(|| pam.to_string()),
     })
+}
+
+/// The name `pam` was assigned to the partner under, latest first.
+pub(super) fn pam_tenure_name(entry: &PartnerEntry, pam: StaffId) -> Option<String> {
+    entry
+        .pam_history
+        .iter()
+        .rev()
+        .find(|t| t.pam_id == pam)
+        .map(|t| t.pam_name.clone())
 }
 
 pub(super) fn staff_name(model: &ProgramModel, id: StaffId) -> Option<String> {

@@ -1,17 +1,27 @@
 //! The portfolio: a summary line per partner in scope, optionally one PAM's partners only.
+//!
+//! A line is built in two steps so the whole program's portfolio as of a moment can be answered
+//! from stored versions (`replay::ProgramHistory`) with the very code the live view uses:
+//! [`PortfolioLine::of`] takes from the model what belongs to the partner alone, and
+//! [`PortfolioLine::summary`] adds what depends on the moment and on others — the PAM's name in
+//! the staff directory, the last activity, and "now" for QAR due dates.
 
 use channel_ledger_domain::money::Money;
-use channel_ledger_domain::partner::{Classification, PartnerId, PartnerType, Tier};
+use channel_ledger_domain::partner::{
+    Classification, PartnerId, PartnerProfile, PartnerType, Tier,
+};
+use channel_ledger_domain::qar::QarSeries;
 use channel_ledger_domain::{StaffId, Territory};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::common::{
-    active_partners, current_pam, is_active, partner_arr_won, partner_raps, PersonRef,
+    active_partners, is_active, pam_tenure_name, partner_arr_won, partner_raps, staff_name,
+    PersonRef,
 };
 use super::profile::QarStatus;
 use super::Scope;
-use crate::model::ProgramModel;
+use crate::model::{PartnerEntry, ProgramModel};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -40,6 +50,101 @@ pub struct Portfolio {
     pub partners: Vec<PartnerSummary>,
 }
 
+/// What a registered partner's portfolio line holds of the partner alone, at one version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortfolioLine {
+    pub profile: PartnerProfile,
+    /// The current PAM's name as the assignment recorded it, for when the directory has none.
+    pub pam_assigned_name: Option<String>,
+    pub raps_active: u32,
+    pub arr_won: Money,
+    pub qar: QarLine,
+}
+
+/// The QAR cadence of a partner, before "now" says whether it is overdue.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QarLine {
+    /// The QAR due now: its number, due date, and whether it was opened.
+    pub current: Option<(u32, DateTime<Utc>, bool)>,
+    pub completed: u32,
+    pub last_completed_at: Option<DateTime<Utc>>,
+}
+
+impl QarLine {
+    pub fn of(series: Option<&QarSeries>) -> Self {
+        let Some(s) = series else {
+            return Self::default();
+        };
+        Self {
+            current: s
+                .current
+                .as_ref()
+                .map(|q| (q.number, q.due_at, q.opened_at.is_some())),
+            completed: count(s.history.len()),
+            last_completed_at: s.history.last().map(|q| q.completed_at),
+        }
+    }
+}
+
+impl PortfolioLine {
+    /// The line of partner `id` in `model`; `None` until it is registered.
+    pub fn of(model: &ProgramModel, id: &str, entry: &PartnerEntry) -> Option<Self> {
+        let profile = entry.partner.profile.as_ref()?;
+        Some(Self {
+            profile: profile.clone(),
+            pam_assigned_name: profile.pam.and_then(|pam| pam_tenure_name(entry, pam)),
+            raps_active: count(partner_raps(model, entry).filter(|r| is_active(r)).count()),
+            arr_won: partner_arr_won(model, entry),
+            qar: QarLine::of(model.qars.get(id)),
+        })
+    }
+
+    /// Shown to `scope`, with `pam` as the PAM filter: in scope, still in the program, that PAM's.
+    pub fn shown(&self, scope: &Scope, pam: Option<StaffId>) -> bool {
+        scope.sees_territory(&self.profile.territory)
+            && !self.profile.offboarded
+            && (pam.is_none() || self.profile.pam == pam)
+    }
+
+    /// The summary at `now`, naming the PAM as the directory does (`directory_name`) or as the
+    /// assignment did; `last_activity` is when and by whom the partner was last touched.
+    pub fn summary(
+        &self,
+        directory_name: Option<String>,
+        last_activity: Option<(DateTime<Utc>, &str)>,
+        now: DateTime<Utc>,
+    ) -> PartnerSummary {
+        let p = &self.profile;
+        PartnerSummary {
+            partner_id: p.partner_id,
+            name: p.name.to_string(),
+            partner_type: p.partner_type,
+            territory: p.territory.clone(),
+            tier: p.tier,
+            classification: p.classification,
+            pam: p.pam.map(|pam| PersonRef {
+                staff_id: pam,
+                name: directory_name
+                    .or_else(|| self.pam_assigned_name.clone())
+                    .unwrap_or_else(|| pam.to_string()),
+            }),
+            raps_active: self.raps_active,
+            qar: QarStatus::at(&self.qar, now),
+            arr_won: self.arr_won,
+            last_activity_at: last_activity.map(|(at, _)| at),
+            last_activity_by: last_activity.map(|(_, by)| by.to_owned()),
+        }
+    }
+}
+
+impl Portfolio {
+    /// Sorted into the portfolio's order: by name, then id.
+    pub fn sorted(pam: Option<StaffId>, mut partners: Vec<PartnerSummary>) -> Self {
+        partners.sort_by(|a, b| (&a.name, a.partner_id).cmp(&(&b.name, b.partner_id)));
+        Self { pam, partners }
+    }
+}
+
 /// Every partner in scope still in the program, or only `pam`'s when given.
 pub fn portfolio(
     model: &ProgramModel,
@@ -47,25 +152,21 @@ pub fn portfolio(
     now: DateTime<Utc>,
     pam: Option<StaffId>,
 ) -> Portfolio {
-    let mut partners: Vec<PartnerSummary> = active_partners(model, scope)
-        .filter(|(_, _, p)| pam.is_none() || p.pam == pam)
-        .map(|(id, entry, p)| PartnerSummary {
-            partner_id: p.partner_id,
-            name: p.name.to_string(),
-            partner_type: p.partner_type,
-            territory: p.territory.clone(),
-            tier: p.tier,
-            classification: p.classification,
-            pam: current_pam(model, entry),
-            raps_active: count(partner_raps(model, entry).filter(|r| is_active(r)).count()),
-            qar: QarStatus::of(model.qars.get(id), now),
-            arr_won: partner_arr_won(model, entry),
-            last_activity_at: entry.last_activity.as_ref().map(|t| t.effective_at),
-            last_activity_by: entry.last_activity.as_ref().map(|t| t.actor_name.clone()),
+    let partners = active_partners(model, scope)
+        .filter_map(|(id, entry, _)| {
+            let line = PortfolioLine::of(model, id, entry)?;
+            line.shown(scope, pam).then(|| {
+                let name = line.profile.pam.and_then(|p| staff_name(model, p));
+                let last = entry.last_activity.as_ref();
+                line.summary(
+                    name,
+                    last.map(|t| (t.effective_at, t.actor_name.as_str())),
+                    now,
+                )
+            })
         })
         .collect();
-    partners.sort_by(|a, b| (&a.name, a.partner_id).cmp(&(&b.name, b.partner_id)));
-    Portfolio { pam, partners }
+    Portfolio::sorted(pam, partners)
 }
 
 pub(super) fn count(n: usize) -> u32 {

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::common::{current_pam, is_active, partner_arr_won, partner_raps, PersonRef, RapSummary};
+use super::portfolio::QarLine;
 use super::reconciliation::partner_mdf;
 use super::Scope;
 use crate::model::ProgramModel;
@@ -68,21 +69,22 @@ pub struct QarStatus {
 
 impl QarStatus {
     pub(super) fn of(series: Option<&QarSeries>, now: DateTime<Utc>) -> Self {
-        let current = series.and_then(|s| s.current.as_ref());
-        let overdue = series.is_some_and(|s| s.is_overdue(now));
+        Self::at(&QarLine::of(series), now)
+    }
+
+    pub(super) fn at(line: &QarLine, now: DateTime<Utc>) -> Self {
+        let overdue = line.current.is_some_and(|(_, due, _)| now > due);
         Self {
-            next_number: current.map(|q| q.number),
-            next_due_at: current.map(|q| q.due_at),
-            open: current.is_some_and(|q| q.opened_at.is_some()),
+            next_number: line.current.map(|(number, _, _)| number),
+            next_due_at: line.current.map(|(_, due, _)| due),
+            open: line.current.is_some_and(|(_, _, opened)| opened),
             overdue,
-            days_overdue: match current {
-                Some(q) if overdue => (now - q.due_at).num_days(),
+            days_overdue: match line.current {
+                Some((_, due, _)) if overdue => (now - due).num_days(),
                 _ => 0,
             },
-            completed: series.map_or(0, |s| u32::try_from(s.history.len()).unwrap_or(u32::MAX)),
-            last_completed_at: series
-                .and_then(|s| s.history.last())
-                .map(|q| q.completed_at),
+            completed: line.completed,
+            last_completed_at: line.last_completed_at,
         }
     }
 }
