@@ -1,13 +1,14 @@
 //! "As of" latency at random moments on both axes: one partner with a long history through
 //! [`PartnerSnapshots`] (the server's path, snapshot every [`EVERY`] events), and the whole
-//! program through [`program_as_of`] and the portfolio view.
+//! program: the portfolio through [`ProgramHistory`], the manager console through
+//! [`program_as_of`].
 
 use std::time::{Duration, Instant};
 
 use channel_ledger_domain::{Role, StaffId};
-use channel_ledger_projections::views::{portfolio, Scope};
+use channel_ledger_projections::views::{manager_console, Scope};
 use channel_ledger_projections::Projector;
-use channel_ledger_replay::{program_as_of, Axis, PartnerSnapshots};
+use channel_ledger_replay::{program_as_of, Axis, PartnerSnapshots, ProgramHistory};
 use channel_ledger_store::Ledger;
 use chrono::{DateTime, Utc};
 
@@ -79,18 +80,27 @@ pub async fn partner(
     Ok(rows)
 }
 
-/// The whole program's portfolio, as a CxO reads it, at `dates` random moments per axis.
+/// The whole program as a CxO reads it: the portfolio at `dates` random moments per axis from
+/// the [`ProgramHistory`] (after timing its one-time load), and the manager console, which is
+/// still folded from the log ([`program_as_of`]), at a few.
 pub async fn program(ledger: &Ledger, span: &Span, dates: usize) -> anyhow::Result<Vec<Row>> {
     let scope = Scope::new(StaffId::new(), Role::Cxo, None);
+    let started = Instant::now();
+    let history = ProgramHistory::load(ledger).await?;
+    let (versions, _) = history.size();
+    let mut rows = vec![Row::new(
+        "program history load (one-time), versions",
+        1,
+        versions,
+        started.elapsed(),
+    )];
     let mut rng = Lcg(7);
-    let mut rows = Vec::new();
     for axis in AXES {
         let mut samples: Vec<Duration> = Vec::with_capacity(dates);
         for _ in 0..dates {
             let t = rng.moment(span, axis);
             let started = Instant::now();
-            let model = program_as_of(ledger, axis, t).await?;
-            std::hint::black_box(portfolio(&model, &scope, t, None));
+            std::hint::black_box(history.portfolio_as_of(ledger, axis, t, &scope, None).await?);
             samples.push(started.elapsed());
         }
         rows.push(Row::latencies(
@@ -98,5 +108,23 @@ pub async fn program(ledger: &Ledger, span: &Span, dates: usize) -> anyhow::Resu
             samples,
         ));
     }
+    drop(history);
+    for axis in AXES {
+        let mut samples: Vec<Duration> = Vec::with_capacity(CONSOLE_DATES);
+        for _ in 0..CONSOLE_DATES.min(dates) {
+            let t = rng.moment(span, axis);
+            let started = Instant::now();
+            let model = program_as_of(ledger, axis, t).await?;
+            std::hint::black_box(manager_console(&model, &scope, t));
+            samples.push(started.elapsed());
+        }
+        rows.push(Row::latencies(
+            format!("manager console as of (log fold), {axis} axis"),
+            samples,
+        ));
+    }
     Ok(rows)
 }
+
+/// The console as of a moment folds the whole log: a few samples say enough.
+const CONSOLE_DATES: usize = 3;

@@ -40,8 +40,9 @@ pub struct BenchArgs {
     /// Events in the history of the one partner timed "as of".
     #[arg(long, default_value_t = 10_000)]
     pub partner_events: usize,
-    /// Random moments per axis for the whole program's portfolio "as of" (each refolds the log).
-    #[arg(long, default_value_t = 20)]
+    /// Random moments per axis for the whole program's portfolio "as of" (the manager
+    /// console, which refolds the log, takes at most 3).
+    #[arg(long, default_value_t = 200)]
     pub program_dates: usize,
     /// HTTP reads spread over 64 concurrent clients.
     #[arg(long, default_value_t = 20_000)]
