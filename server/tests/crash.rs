@@ -2,7 +2,7 @@
 //! it is killed without warning. After a restart, every registration that was answered 2xx is in
 //! the ledger exactly once, none that was answered an error is, the read models catch up, and the
 //! hash chain verifies. A request cut off by the kill got no answer: it may or may not have
-//! committed, and is only held to "at most once".
+//! committed, and is only held to "at most once". On SQLite and on PostgreSQL.
 
 mod support;
 
@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use support::{bootstrap, free_port, get, ledger, post_json, run, seed_partner, serve, status};
-use support::{wait_for_200, Seeded};
+use support::{bootstrap, free_port, get, ledger, post_json, run, seed_partner, serve_logged};
+use support::{status, wait_for_200, Seeded};
 
 const CLIENTS: usize = 8;
 
@@ -45,13 +45,25 @@ fn register(port: u16, token: &str, name: &str) -> Outcome {
 }
 
 #[test]
-fn a_kill_9_under_load_loses_no_acknowledged_write_and_duplicates_none() {
+fn a_kill_9_under_load_loses_no_acknowledged_write_and_duplicates_none_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let db = ledger(&dir);
-    let admin = bootstrap(&db);
-    let Seeded { pam_token, .. } = seed_partner(&db, &admin);
+    kill_9_under_load(&ledger(&dir), &dir.path().join("serve.log"));
+}
+
+#[test]
+fn a_kill_9_under_load_loses_no_acknowledged_write_and_duplicates_none_on_postgres() {
+    let Some(db) = support::postgres::shared_database() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    kill_9_under_load(&db, &dir.path().join("serve.log"));
+}
+
+fn kill_9_under_load(db: &str, log: &std::path::Path) {
+    let admin = bootstrap(db);
+    let Seeded { pam_token, .. } = seed_partner(db, &admin);
     let port = free_port();
-    let mut server = serve(&db, port);
+    let mut server = serve_logged(db, port, log);
     wait_for_200(port, "/api/v1/ready");
 
     // Eight clients register partners until the server dies under them.
@@ -84,8 +96,8 @@ fn a_kill_9_under_load_loses_no_acknowledged_write_and_duplicates_none() {
         .flat_map(|c| c.join().unwrap())
         .collect();
 
-    // Restart on the same file; the read models catch up before /ready answers.
-    let mut server = serve(&db, port);
+    // Restart on the same database; the read models catch up before /ready answers.
+    let mut server = serve_logged(db, port, log);
     wait_for_200(port, "/api/v1/ready");
     let listed = get(port, "/api/v1/partners", Some(&pam_token)).unwrap();
     assert_eq!(status(&listed), 200, "{listed}");
@@ -105,9 +117,11 @@ fn a_kill_9_under_load_loses_no_acknowledged_write_and_duplicates_none() {
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Acknowledged(_)))
         .count();
+    let serve_log = || std::fs::read_to_string(log).unwrap_or_default();
     assert!(
         acknowledged >= CLIENTS,
-        "too little load to mean anything: {outcomes:?}"
+        "too little load to mean anything: {outcomes:?}\n{}",
+        serve_log()
     );
     for (name, outcome) in &outcomes {
         let found = by_name.get(name).map_or(&[][..], Vec::as_slice);
@@ -119,11 +133,15 @@ fn a_kill_9_under_load_loses_no_acknowledged_write_and_duplicates_none() {
                     "{name} was acknowledged as {id}"
                 );
             }
-            Outcome::Refused(code) => assert!(found.is_empty(), "{name} was refused {code}"),
+            Outcome::Refused(code) => assert!(
+                found.is_empty(),
+                "{name} was refused {code}\n{}",
+                serve_log()
+            ),
             Outcome::NoAnswer => assert!(found.len() <= 1, "{name} is in twice: {found:?}"),
         }
     }
-    let verify = run(&db, &["verify"]);
+    let verify = run(db, &["verify"]);
     assert!(
         verify.status.success(),
         "the chain does not verify: {}",

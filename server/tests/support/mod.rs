@@ -2,6 +2,8 @@
 //! HTTP/1.1 over a socket, and a seeded PAM. Each test binary uses some of it.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Output, Stdio};
@@ -51,6 +53,25 @@ pub fn serve(db: &str, port: u16) -> Child {
         .env("LEDGER_LOG_FORMAT", "json")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// `channel-ledger serve` on `db` and `port`, its JSON logs appended to `log` for a failure's
+/// message.
+pub fn serve_logged(db: &str, port: u16, log: &std::path::Path) -> Child {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    Command::new(BIN)
+        .args(["serve"])
+        .env("DATABASE_URL", db)
+        .env("LEDGER_BIND", format!("127.0.0.1:{port}"))
+        .env("LEDGER_LOG_FORMAT", "json")
+        .stdout(Stdio::null())
+        .stderr(file)
         .spawn()
         .unwrap()
 }
