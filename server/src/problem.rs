@@ -29,6 +29,9 @@ pub struct ProblemDetails {
     pub field: Option<String>,
 }
 
+/// Seconds a client is asked to wait before retrying when the database is unavailable.
+pub const UNAVAILABLE_RETRY_AFTER: u32 = 2;
+
 /// An error answered to the client.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{status} {code}: {detail}")]
@@ -93,6 +96,37 @@ impl ApiError {
             StatusCode::SERVICE_UNAVAILABLE,
             "database-unavailable",
             "the ledger's database is unavailable; try again shortly",
+        );
+        e.internal = Some(cause.to_string());
+        e.retry_after = Some(UNAVAILABLE_RETRY_AFTER);
+        e
+    }
+
+    /// The database answers but refuses changes: read-only, full, or failing to write. Reads
+    /// keep working; commands fail until an operator fixes the storage.
+    pub fn storage_refused(
+        fault: channel_ledger_store::StorageFault,
+        cause: impl std::fmt::Display,
+    ) -> Self {
+        use channel_ledger_store::StorageFault;
+        let detail = match fault {
+            StorageFault::ReadOnly => {
+                "the ledger's database is read-only: no change can be recorded now; reads still \
+                 work. Retry once an operator has made the database writable again"
+            }
+            StorageFault::Full => {
+                "the ledger's storage is full: no change can be recorded now; reads still work. \
+                 Retry once an operator has freed space"
+            }
+            StorageFault::Io => {
+                "the ledger's storage failed to write: no change was recorded; reads may still \
+                 work. Retry once an operator has fixed the storage"
+            }
+        };
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage-unavailable",
+            detail,
         );
         e.internal = Some(cause.to_string());
         e
@@ -163,7 +197,14 @@ impl<E: Rejection> From<AggregateError<E>> for ApiError {
                 "concurrent-modification",
                 "another change to this record was committed first; re-read it and retry",
             ),
-            AggregateError::DatabaseConnectionError(e) => ApiError::unavailable(e),
+            AggregateError::DatabaseConnectionError(e) => {
+                match e.downcast_ref::<channel_ledger_store::StoreError>() {
+                    Some(channel_ledger_store::StoreError::StorageRefused { fault, .. }) => {
+                        ApiError::storage_refused(*fault, e)
+                    }
+                    _ => ApiError::unavailable(e),
+                }
+            }
             AggregateError::DeserializationError(e) | AggregateError::UnexpectedError(e) => {
                 ApiError::internal(e)
             }
@@ -176,6 +217,7 @@ impl From<channel_ledger_store::StoreError> for ApiError {
         use channel_ledger_store::StoreError;
         match e {
             StoreError::Unavailable(_) => ApiError::unavailable(e),
+            StoreError::StorageRefused { fault, .. } => ApiError::storage_refused(fault, e),
             StoreError::LockTimeout { .. } => {
                 let mut err = ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -46,6 +46,92 @@ pub enum StoreError {
     LockTimeout { key: String, waited: Duration },
     #[error("idempotency key `{key}` has no pending request to complete")]
     IdempotencyKeyNotPending { key: String },
+    /// The database answers but its storage refuses to change: it is read-only, full, or
+    /// failing to write. Reads may still work.
+    #[error("the database refuses writes ({fault}): {source}")]
+    StorageRefused {
+        fault: StorageFault,
+        #[source]
+        source: sqlx::Error,
+    },
+}
+
+/// Why the database's storage refuses a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageFault {
+    /// PostgreSQL `25006` (a read-only transaction: `default_transaction_read_only`, a hot
+    /// standby); SQLite `SQLITE_READONLY` and its extended codes (a file opened or made
+    /// read-only).
+    ReadOnly,
+    /// PostgreSQL `53100` (`disk_full`); SQLite `SQLITE_FULL`.
+    Full,
+    /// PostgreSQL `58030` (`io_error`); SQLite `SQLITE_IOERR` and its extended codes (a write
+    /// the operating system refused).
+    Io,
+}
+
+impl std::fmt::Display for StorageFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::ReadOnly => "read-only",
+            Self::Full => "storage full",
+            Self::Io => "storage I/O error",
+        })
+    }
+}
+
+/// What a database error code says about the database's state, as far as callers care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CodeClass {
+    /// The server is shutting down, starting up, refusing or dropping connections.
+    Unavailable,
+    Storage(StorageFault),
+}
+
+/// PostgreSQL SQLSTATEs that mean the server cannot serve this session now.
+fn pg_unavailable(code: &str) -> bool {
+    // Class 08: connection exception; 57P01 admin_shutdown, 57P02 crash_shutdown,
+    // 57P03 cannot_connect_now (starting up or shutting down); 53300 too_many_connections.
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+}
+
+/// Classifies a PostgreSQL SQLSTATE.
+pub(crate) fn classify_pg_code(code: &str) -> Option<CodeClass> {
+    match code {
+        "25006" => Some(CodeClass::Storage(StorageFault::ReadOnly)),
+        "53100" => Some(CodeClass::Storage(StorageFault::Full)),
+        "58030" => Some(CodeClass::Storage(StorageFault::Io)),
+        code if pg_unavailable(code) => Some(CodeClass::Unavailable),
+        _ => None,
+    }
+}
+
+/// Classifies a SQLite extended result code (its low byte is the primary code).
+pub(crate) fn classify_sqlite_code(code: i32) -> Option<CodeClass> {
+    const SQLITE_READONLY: i32 = 8;
+    const SQLITE_IOERR: i32 = 10;
+    const SQLITE_FULL: i32 = 13;
+    const SQLITE_CANTOPEN: i32 = 14;
+    match code & 0xff {
+        SQLITE_READONLY => Some(CodeClass::Storage(StorageFault::ReadOnly)),
+        SQLITE_FULL => Some(CodeClass::Storage(StorageFault::Full)),
+        SQLITE_IOERR => Some(CodeClass::Storage(StorageFault::Io)),
+        SQLITE_CANTOPEN => Some(CodeClass::Unavailable),
+        _ => None,
+    }
+}
+
+/// The class of a database error, read from its code and the backend that raised it.
+fn classify(err: &(dyn sqlx::error::DatabaseError + 'static)) -> Option<CodeClass> {
+    let code = err.code()?;
+    if err
+        .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+        .is_some()
+    {
+        classify_sqlite_code(code.parse().ok()?)
+    } else {
+        classify_pg_code(&code)
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -56,6 +142,11 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::WorkerCrashed => Self::Unavailable(err),
+            sqlx::Error::Database(ref db) => match classify(db.as_ref()) {
+                Some(CodeClass::Unavailable) => Self::Unavailable(err),
+                Some(CodeClass::Storage(fault)) => Self::StorageRefused { fault, source: err },
+                None => Self::Database(err),
+            },
             err => Self::Database(err),
         }
     }
@@ -65,9 +156,138 @@ impl From<StoreError> for PersistenceError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Conflict { .. } => Self::OptimisticLockError,
-            StoreError::Unavailable(_) => Self::ConnectionError(Box::new(err)),
+            StoreError::Unavailable(_) | StoreError::StorageRefused { .. } => {
+                Self::ConnectionError(Box::new(err))
+            }
             StoreError::Corrupt { .. } => Self::DeserializationError(Box::new(err)),
             err => Self::UnknownError(Box::new(err)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_read_only_disk_full_and_io_errors_are_storage_faults() {
+        let storage = |code| match classify_pg_code(code) {
+            Some(CodeClass::Storage(fault)) => Some(fault),
+            _ => None,
+        };
+        assert_eq!(storage("25006"), Some(StorageFault::ReadOnly));
+        assert_eq!(storage("53100"), Some(StorageFault::Full));
+        assert_eq!(storage("58030"), Some(StorageFault::Io));
+        assert_eq!(storage("23505"), None);
+        assert_eq!(storage("40001"), None);
+    }
+
+    #[test]
+    fn postgres_shutdown_and_connection_errors_mean_unavailable() {
+        for code in ["57P01", "57P02", "57P03", "53300", "08006", "08001"] {
+            assert_eq!(
+                classify_pg_code(code),
+                Some(CodeClass::Unavailable),
+                "{code}"
+            );
+        }
+        assert_eq!(
+            classify_pg_code("57014"),
+            None,
+            "a cancelled query is not an outage"
+        );
+    }
+
+    #[test]
+    fn sqlite_codes_are_classified_by_their_primary_code() {
+        let storage = |code| match classify_sqlite_code(code) {
+            Some(CodeClass::Storage(fault)) => Some(fault),
+            _ => None,
+        };
+        // SQLITE_READONLY, _RECOVERY, _CANTLOCK, _ROLLBACK, _DBMOVED, _CANTINIT, _DIRECTORY.
+        for code in [8, 264, 520, 776, 1032, 1288, 1544] {
+            assert_eq!(storage(code), Some(StorageFault::ReadOnly), "{code}");
+        }
+        assert_eq!(storage(13), Some(StorageFault::Full), "SQLITE_FULL");
+        // SQLITE_IOERR, _WRITE, _FSYNC, _SHMMAP.
+        for code in [10, 778, 1034, 5386] {
+            assert_eq!(storage(code), Some(StorageFault::Io), "{code}");
+        }
+        assert_eq!(classify_sqlite_code(14), Some(CodeClass::Unavailable));
+        // SQLITE_CONSTRAINT_UNIQUE and SQLITE_BUSY are neither.
+        assert_eq!(classify_sqlite_code(2067), None);
+        assert_eq!(classify_sqlite_code(5), None);
+    }
+
+    /// A real `SQLITE_FULL` from SQLite, through sqlx, becomes a storage fault.
+    #[tokio::test]
+    async fn a_full_sqlite_database_is_a_storage_fault() {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::raw_sql("PRAGMA max_page_count = 2; CREATE TABLE t (b BLOB)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let err = sqlx::query("INSERT INTO t VALUES (zeroblob(100000))")
+            .execute(&mut conn)
+            .await
+            .unwrap_err();
+        let err = StoreError::from(err);
+        assert!(
+            matches!(
+                err,
+                StoreError::StorageRefused {
+                    fault: StorageFault::Full,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    /// A real `SQLITE_READONLY` (a connection opened read-only) becomes a storage fault.
+    #[tokio::test]
+    async fn a_write_to_a_read_only_sqlite_database_is_a_storage_fault() {
+        use sqlx::sqlite::SqliteConnectOptions;
+        use sqlx::{ConnectOptions, Connection};
+        let dir = std::env::temp_dir().join(format!("ledger-ro-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("ro.db");
+        let mut rw = SqliteConnectOptions::new()
+            .filename(&file)
+            .create_if_missing(true)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::raw_sql("CREATE TABLE t (x INTEGER)")
+            .execute(&mut rw)
+            .await
+            .unwrap();
+        rw.close().await.unwrap();
+        let mut ro = SqliteConnectOptions::new()
+            .filename(&file)
+            .read_only(true)
+            .connect()
+            .await
+            .unwrap();
+        let err = sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut ro)
+            .await
+            .unwrap_err();
+        ro.close().await.ok();
+        std::fs::remove_dir_all(&dir).ok();
+        let err = StoreError::from(err);
+        assert!(
+            matches!(
+                err,
+                StoreError::StorageRefused {
+                    fault: StorageFault::ReadOnly,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

@@ -19,6 +19,10 @@ use crate::{Backend, LedgerRepository, StoreError};
 
 /// How long a SQLite writer waits for the write lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a PostgreSQL query waits for a connection. While the server is down, sqlx keeps
+/// retrying a refused connection until this runs out (its default is 30 s): a request then
+/// fails with [`StoreError::Unavailable`] after this long rather than hanging for half a minute.
+const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The event log and its side tables in one database. Cheap to clone: clones share the pool.
 #[derive(Clone, Debug)]
@@ -59,7 +63,10 @@ impl Ledger {
                 Db::Sqlite(pool)
             }
             Backend::Postgres => {
-                let pool = PgPoolOptions::new().connect(database_url).await?;
+                let pool = PgPoolOptions::new()
+                    .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
+                    .connect(database_url)
+                    .await?;
                 sqlx::migrate!("../migrations/postgres").run(&pool).await?;
                 Db::Postgres(pool)
             }

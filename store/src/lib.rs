@@ -37,7 +37,7 @@ mod sqlite_write;
 mod tokens;
 
 pub use backend::Backend;
-pub use error::StoreError;
+pub use error::{StorageFault, StoreError};
 pub use export::{ExportError, EXPORT_FORMAT, EXPORT_VERSION};
 pub use idempotency::IdempotencyOutcome;
 pub use import::ImportError;

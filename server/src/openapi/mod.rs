@@ -38,7 +38,9 @@ pub enum CommandErrors {
     Unprocessable(ProblemDetails),
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(ProblemDetails),
-    /// The database is unavailable.
+    /// The database cannot be reached (`database-unavailable`, with `Retry-After`), or it
+    /// refuses changes because it is read-only, full or failing to write
+    /// (`storage-unavailable`; reads keep working).
     #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(ProblemDetails),
 }

@@ -2,6 +2,8 @@
 //! answers; with the projector's position and lag) and `/metrics` (Prometheus text, with the
 //! projector's gauges set at each scrape).
 
+use std::time::Duration;
+
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -55,11 +57,21 @@ pub struct Readiness {
     pub projection_lag_events: i64,
 }
 
+/// How long `/ready` waits for the database: a probe that hangs is no answer.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// The database answers; the body says how far behind the log the read models are.
 #[utoipa::path(get, path = "/api/v1/ready", tag = "operations",
     responses((status = 200, body = Readiness), ReadyErrors))]
 pub async fn ready(State(state): State<AppState>) -> Result<Json<Readiness>, ApiError> {
-    state.ledger.ping().await.map_err(ApiError::unavailable)?;
+    tokio::time::timeout(READY_TIMEOUT, state.ledger.ping())
+        .await
+        .map_err(|_| {
+            ApiError::unavailable(format!(
+                "the database did not answer within {READY_TIMEOUT:?}"
+            ))
+        })?
+        .map_err(ApiError::unavailable)?;
     let (position, lag) = projection_gauges(&state).await?;
     Ok(Json(Readiness {
         status: "ok".into(),

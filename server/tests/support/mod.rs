@@ -2,6 +2,7 @@
 //! HTTP/1.1 over a socket, and a seeded PAM. Each test binary uses some of it.
 #![allow(dead_code)]
 
+pub mod load;
 pub mod postgres;
 
 use std::io::{Read, Write};
@@ -115,15 +116,44 @@ pub fn get(port: u16, path: &str, token: Option<&str>) -> Option<String> {
 }
 
 pub fn post_json(port: u16, path: &str, token: &str, body: &str) -> Option<String> {
+    post_json_with(port, path, token, body, &[])
+}
+
+/// A POST with extra `headers` (name, value).
+pub fn post_json_with(
+    port: u16,
+    path: &str,
+    token: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Option<String> {
     let auth = authorization(Some(token));
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     let length = body.len();
     exchange(
         port,
         &format!(
-            "POST {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Type: application/json\r\n\
+            "POST {path} HTTP/1.1\r\nHost: localhost\r\n{auth}{extra}Content-Type: application/json\r\n\
              Content-Length: {length}\r\nConnection: close\r\n\r\n{body}"
         ),
     )
+}
+
+/// The body of a raw HTTP/1.1 response.
+pub fn body(response: &str) -> &str {
+    response.split_once("\r\n\r\n").map_or("", |(_, b)| b)
+}
+
+/// A response header's value, by its lower-case name.
+pub fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let head = response.split_once("\r\n\r\n").map_or(response, |(h, _)| h);
+    head.lines().skip(1).find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
 }
 
 /// The status code of a raw HTTP/1.1 response.
