@@ -134,6 +134,14 @@ impl Application {
             // A dropped sender (the server failed) stops the projector too.
             stopped.await.ok();
         });
+        // Load the program history in the background: the first portfolio "as of" then answers
+        // at once instead of loading it.
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            if let Err(error) = state.history.warm(&state.ledger).await {
+                tracing::error!(%error, "the program history could not be loaded");
+            }
+        });
         tracing::info!(addr = %self.listener.local_addr()?, "channel-ledger listening");
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod extract;
 pub mod facts;
 pub mod header_limit;
+pub mod history;
 pub mod idempotency;
 pub mod metrics;
 pub mod openapi;

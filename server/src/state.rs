@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+use crate::history::HistoryCache;
 use crate::snapshot_cache::SnapshotCache;
 
 /// "Now", injectable so tests can pin time. Production uses [`system_clock`].
@@ -46,6 +47,8 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// Partners' temporal snapshots, for views as of a moment.
     pub snapshots: Arc<SnapshotCache>,
+    /// Every partner's portfolio line, version after version, for the portfolio as of a moment.
+    pub history: Arc<HistoryCache>,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             projector: Arc::new(projector),
             wake: Arc::new(Notify::new()),
             snapshots: Arc::new(SnapshotCache::default()),
+            history: Arc::new(HistoryCache::default()),
         })
     }
 

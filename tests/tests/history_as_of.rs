@@ -57,7 +57,7 @@ async fn compare(ledger: &Ledger, history: &ProgramHistory, log: &[LedgerEvent],
             let model = expected(log, axis, t);
             for (scope, pam) in readers(log) {
                 let got = history
-                    .portfolio_as_of(ledger, axis, t, &scope, pam)
+                    .portfolio_as_of(ledger, axis, t, t, &scope, pam)
                     .await
                     .unwrap();
                 let want = portfolio(&model, &scope, t, pam);
@@ -184,7 +184,7 @@ async fn a_back_dated_reclassification_changes_the_effective_past_only() {
         let (history, ledger, cxo) = (&history, &ledger, &cxo);
         async move {
             let view = history
-                .portfolio_as_of(ledger, axis, t, cxo, None)
+                .portfolio_as_of(ledger, axis, t, t, cxo, None)
                 .await
                 .unwrap();
             let [line] = view.partners.try_into().expect("one partner");
@@ -200,4 +200,45 @@ async fn a_back_dated_reclassification_changes_the_effective_past_only() {
         line(Axis::Effective, day(60)).await,
         (Tier::Gold, Some(Classification::Champion))
     );
+}
+
+/// Through the API: the portfolio as of a moment is answered from the history, which catches up
+/// on each question, so a decision recorded after the history was loaded is seen at once.
+#[tokio::test]
+async fn the_api_portfolio_as_of_sees_writes_made_after_the_history_loaded() {
+    use channel_ledger_tests::http::{TestApp, SOUTHEAST};
+    use serde_json::json;
+
+    let app = TestApp::sqlite().await;
+    let cast = app.cast().await;
+    let partner = app.register_partner(&cast.pam, SOUTHEAST).await;
+    let later = (Utc::now() + Duration::days(1)).to_rfc3339();
+    let path = format!("/api/v1/portfolio?as_of={}", later.replace('+', "%2B"));
+    let before = app.get(&path, Some(&cast.cxo.token)).await;
+    assert_eq!(before.status, 200, "{}", before.text);
+    assert_eq!(before.body["partners"][0]["tier"], "Registered");
+
+    let changed = app
+        .post(
+            &format!("/api/v1/partners/{partner}/tier"),
+            Some(&cast.manager.token),
+            &json!({"tier": "Gold", "evidence": "two certified engineers"}),
+        )
+        .await;
+    assert!(changed.status.is_success(), "{}", changed.text);
+    let after = app.get(&path, Some(&cast.cxo.token)).await;
+    assert_eq!(after.body["partners"][0]["tier"], "Gold");
+    assert_eq!(after.body["partners"][0]["partner_id"], partner);
+
+    // The effective axis as of before the change, and a PAM of another territory sees nothing.
+    let earlier = format!("/api/v1/portfolio?as_of={}&axis=effective", "2000-01-01");
+    let none = app.get(&earlier, Some(&cast.cxo.token)).await;
+    assert_eq!(none.body["partners"], json!([]));
+    let elsewhere = app.get(&path, Some(&cast.other_pam.token)).await;
+    assert_eq!(elsewhere.status, 200, "{}", elsewhere.text);
+    assert_eq!(elsewhere.body["partners"], json!([]));
+    let beyond = app
+        .get(&format!("{path}&min_position=1000000"), Some(&cast.cxo.token))
+        .await;
+    assert_eq!(beyond.problem(422).as_deref(), Some("min_position"));
 }

@@ -140,7 +140,7 @@ impl PortfolioLine {
 impl Portfolio {
     /// Sorted into the portfolio's order: by name, then id.
     pub fn sorted(pam: Option<StaffId>, mut partners: Vec<PartnerSummary>) -> Self {
-        partners.sort_by(|a, b| (&a.name, a.partner_id).cmp(&(&b.name, b.partner_id)));
+        partners.sort_unstable_by(|a, b| (&a.name, a.partner_id).cmp(&(&b.name, b.partner_id)));
         Self { pam, partners }
     }
 }

@@ -14,15 +14,17 @@ use crate::fold::{fold_ordered, select};
 use crate::{Axis, ReplayError};
 
 impl ProgramHistory {
-    /// The portfolio `scope` reads as of `t` on `axis` (only `pam`'s partners when given): equal
-    /// to the live view over the model folded from the events that count at `t`, with `t` as
-    /// "now". Call [`ProgramHistory::catch_up`] first to see the log's latest events.
+    /// The portfolio `scope` reads as of `t` on `axis` (only `pam`'s partners when given), with
+    /// QAR due dates judged at `now`: equal to the live view over the model folded from the
+    /// events that count at `t`. Call [`ProgramHistory::catch_up`] first to see the log's latest
+    /// events.
     #[tracing::instrument(name = "history.portfolio", skip_all, fields(replay.axis = %axis, replay.as_of = %t, history.refolded), err)]
     pub async fn portfolio_as_of(
         &self,
         ledger: &Ledger,
         axis: Axis,
         t: DateTime<Utc>,
+        now: DateTime<Utc>,
         scope: &Scope,
         pam: Option<StaffId>,
     ) -> Result<Portfolio, ReplayError> {
@@ -52,7 +54,7 @@ impl ProgramHistory {
             };
             if line.shown(scope, pam) {
                 let name = line.profile.pam.and_then(|p| names.get(&p).cloned());
-                partners.push(line.summary(name, Some((effective_at, &actor)), t));
+                partners.push(line.summary(name, Some((effective_at, &actor)), now));
             }
         }
         tracing::Span::current().record("history.refolded", refolded);

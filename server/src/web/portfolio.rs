@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use channel_ledger_domain::{Role, StaffId};
-use channel_ledger_projections::views::{portfolio, Portfolio};
+use channel_ledger_projections::views::Portfolio;
 use maud::{html, Markup};
 use uuid::Uuid;
 
@@ -15,7 +15,7 @@ use super::format::{badge, classification, due, money, time, Tone};
 use super::layout::{self, heading, Section};
 use super::session::Session;
 use crate::problem::ApiError;
-use crate::routes::views::program::build;
+use crate::routes::views::program::portfolio_of;
 use crate::routes::views::{scope, ViewQuery, READERS};
 use crate::state::AppState;
 
@@ -43,7 +43,7 @@ pub async fn page(
     let pam = pam_filter(&session, &raw)?;
     let query = ViewQuery::parse(&HashMap::new())?;
     let now = query.now(&state);
-    let (view, _) = build(&state, &query, |m| portfolio(m, &scope, now, pam)).await?;
+    let (view, _) = portfolio_of(&state, &query, &scope, now, pam).await?;
     let mine = pam == Some(session.actor().staff_id);
     let title = if mine { "My portfolio" } else { "Portfolio" };
     let whose = match (mine, view.partners.first().and_then(|p| p.pam.as_ref())) {

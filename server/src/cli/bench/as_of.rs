@@ -100,7 +100,11 @@ pub async fn program(ledger: &Ledger, span: &Span, dates: usize) -> anyhow::Resu
         for _ in 0..dates {
             let t = rng.moment(span, axis);
             let started = Instant::now();
-            std::hint::black_box(history.portfolio_as_of(ledger, axis, t, &scope, None).await?);
+            std::hint::black_box(
+                history
+                    .portfolio_as_of(ledger, axis, t, t, &scope, None)
+                    .await?,
+            );
             samples.push(started.elapsed());
         }
         rows.push(Row::latencies(

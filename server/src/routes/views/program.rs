@@ -18,7 +18,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::partner::ViewParams;
-use super::{answer, program_as_of, scope, wait_for, ViewQuery, POSITION_HEADER, READERS};
+use super::{
+    answer, program_as_of, replay_error, scope, wait_for, ViewQuery, POSITION_HEADER, READERS,
+};
 use crate::auth::Authenticated;
 use crate::openapi::ReadErrors;
 use crate::problem::ApiError;
@@ -38,6 +40,28 @@ pub async fn build<T>(
             Ok((view(&model), model.position))
         }
         None => Ok(state.projector.with_model(|m| (view(m), m.position)).await),
+    }
+}
+
+/// The portfolio, live or as of the query's moment: the latter from the program history (stored
+/// versions per partner), not a fold of the log. The web console's portfolio page uses it too.
+pub async fn portfolio_of(
+    state: &AppState,
+    query: &ViewQuery,
+    scope: &Scope,
+    now: DateTime<Utc>,
+    pam: Option<StaffId>,
+) -> Result<(Portfolio, i64), ApiError> {
+    match query.as_of {
+        Some(t) => {
+            wait_for(state, query).await?;
+            state
+                .history
+                .portfolio_as_of(&state.ledger, query.axis, t, now, scope, pam)
+                .await
+                .map_err(replay_error)
+        }
+        None => build(state, query, |m| portfolio_view(m, scope, now, pam)).await,
     }
 }
 
@@ -73,7 +97,7 @@ pub async fn portfolio(
             })
         })
         .transpose()?;
-    let (view, position) = build(&state, &query, |m| portfolio_view(m, &scope, now, pam)).await?;
+    let (view, position) = portfolio_of(&state, &query, &scope, now, pam).await?;
     Ok(answer(view, position))
 }
 
