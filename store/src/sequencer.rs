@@ -9,7 +9,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 use tokio::time::Instant;
 
-use crate::StoreError;
+use crate::{StorageFault, StoreError};
 
 /// How long a writer or a stream reader waits for older transactions before giving up.
 pub(crate) const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -35,19 +35,36 @@ pub(crate) async fn await_position(pool: &PgPool, event_row_id: i64) -> Result<i
 
 /// Positions what has settled, waiting for a sequencer already running.
 pub(crate) async fn sequence(pool: &PgPool) -> Result<(), StoreError> {
-    sqlx::query("SELECT ledger_sequence_events(true)")
+    let run = sqlx::query("SELECT ledger_sequence_events(true)")
         .execute(pool)
-        .await?;
-    Ok(())
+        .await;
+    unless_read_only(run.map_err(StoreError::from))
 }
 
 /// Positions what has settled unless another session is doing it right now (then that session
 /// will): readers call this so they never queue behind each other.
 pub(crate) async fn sequence_unless_busy(pool: &PgPool) -> Result<(), StoreError> {
-    sqlx::query("SELECT ledger_sequence_events(false)")
+    let run = sqlx::query("SELECT ledger_sequence_events(false)")
         .execute(pool)
-        .await?;
-    Ok(())
+        .await;
+    unless_read_only(run.map_err(StoreError::from))
+}
+
+/// A read-only database (a hot standby, `default_transaction_read_only`) cannot record
+/// positions, and nothing new can be committed to it either: readers then read the log as far
+/// as it is positioned, rather than failing every read.
+fn unless_read_only<T>(run: Result<T, StoreError>) -> Result<(), StoreError> {
+    match run {
+        Ok(_) => Ok(()),
+        Err(StoreError::StorageRefused {
+            fault: StorageFault::ReadOnly,
+            ..
+        }) => {
+            tracing::debug!("the database is read-only: reading the log as positioned");
+            Ok(())
+        }
+        Err(err) => Err(err),
+    }
 }
 
 /// Short, growing pauses up to [`SETTLE_TIMEOUT`]: older transactions usually finish within
