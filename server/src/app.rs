@@ -96,7 +96,8 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let ledger = Ledger::connect(&config.database_url)
             .await
-            .context("could not open the ledger's database")?;
+            .context("could not open the ledger's database")?
+            .with_idempotency_lease(config.idempotency_lease);
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("could not listen on {}", config.bind))?;

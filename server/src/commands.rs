@@ -38,6 +38,44 @@ pub struct AppendedEvent {
     pub recorded_at: DateTime<Utc>,
 }
 
+impl From<channel_ledger_store::RecordedEvent> for AppendedEvent {
+    fn from(e: channel_ledger_store::RecordedEvent) -> Self {
+        Self {
+            position: e.position,
+            event_id: e.event_id,
+            event_type: e.event_type,
+            sequence: e.sequence,
+            effective_at: e.effective_at,
+            recorded_at: e.recorded_at,
+        }
+    }
+}
+
+/// The answer an earlier attempt at this request would have given for aggregate `id`: the
+/// events it appended to the stream under the same idempotency claim; `None` if it appended
+/// none there (docs/adr/0010-idempotency-after-a-crash.md).
+async fn appended_under<A: Aggregate>(
+    state: &AppState,
+    id: &str,
+    claim: &channel_ledger_store::Claim,
+) -> Result<Option<CommandAccepted>, ApiError> {
+    let events: Vec<AppendedEvent> = state
+        .ledger
+        .read_stream(A::TYPE, id)
+        .await?
+        .into_iter()
+        .filter(|e| {
+            channel_ledger_store::Claim::of_metadata(&e.metadata)
+                .is_some_and(|(c, _)| c == claim.id)
+        })
+        .map(AppendedEvent::from)
+        .collect();
+    Ok((!events.is_empty()).then(|| CommandAccepted {
+        id: id.to_owned(),
+        events,
+    }))
+}
+
 /// Correlation headers that go into every event's metadata.
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {
@@ -193,12 +231,26 @@ where
     A: Aggregate<Command = Authored<C>, Services = ()>,
     A::Error: Rejection,
 {
+    let mut metadata = meta.to_map();
+    let claim = crate::idempotency::current_claim();
+    if let Some(claim) = &claim {
+        metadata.extend(claim.metadata().map(|(k, v)| (k.to_owned(), v)));
+        if claim.resumed {
+            if let Some(accepted) = appended_under::<A>(state, id, claim).await? {
+                tracing::info!(
+                    events = accepted.events.len(),
+                    "answered from the events an earlier attempt appended under the idempotency claim"
+                );
+                return Ok(accepted);
+            }
+        }
+    }
     let cqrs = CqrsFramework::new(state.ledger.event_store::<A>(), vec![], ());
     let result = cqrs
         .execute_with_metadata(
             id,
             Authored::new(actor, meta.effective_at, command),
-            meta.to_map(),
+            metadata,
         )
         .await;
     if let Err(AggregateError::AggregateConflict) = &result {
@@ -214,14 +266,7 @@ where
         .await?
         .into_iter()
         .filter(|e| e.metadata.get("command_id").and_then(|v| v.as_str()) == Some(&command_id))
-        .map(|e| AppendedEvent {
-            position: e.position,
-            event_id: e.event_id,
-            event_type: e.event_type,
-            sequence: e.sequence,
-            effective_at: e.effective_at,
-            recorded_at: e.recorded_at,
-        })
+        .map(AppendedEvent::from)
         .collect();
     metrics::counter!(COMMANDS_APPENDED, "aggregate_type" => A::TYPE).increment(1);
     metrics::counter!(EVENTS_APPENDED, "aggregate_type" => A::TYPE).increment(events.len() as u64);

@@ -132,6 +132,17 @@ impl ApiError {
         e
     }
 
+    /// This attempt at a request with an `Idempotency-Key` ran so long that a retry took the key
+    /// over; it appended nothing, and the retry's answer is the one kept.
+    pub fn claim_lost() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "idempotency-key-taken-over",
+            "a retry with the same Idempotency-Key took this request over; nothing was recorded by \
+             this attempt. Retry with the same key to get the answer",
+        )
+    }
+
     /// The read models have not reached the position a read asked for within the wait the
     /// service allows: retry in a second.
     pub fn lagging(min_position: i64, position: i64) -> Self {
@@ -206,7 +217,12 @@ impl<E: Rejection> From<AggregateError<E>> for ApiError {
                 }
             }
             AggregateError::DeserializationError(e) | AggregateError::UnexpectedError(e) => {
-                ApiError::internal(e)
+                match e.downcast_ref::<channel_ledger_store::StoreError>() {
+                    Some(channel_ledger_store::StoreError::IdempotencyClaimLost { .. }) => {
+                        ApiError::claim_lost()
+                    }
+                    _ => ApiError::internal(e),
+                }
             }
         }
     }
@@ -227,6 +243,7 @@ impl From<channel_ledger_store::StoreError> for ApiError {
                 err.internal = Some(e.to_string());
                 err
             }
+            StoreError::IdempotencyClaimLost { .. } => ApiError::claim_lost(),
             StoreError::Conflict { .. } => ApiError::new(
                 StatusCode::CONFLICT,
                 "concurrent-modification",

@@ -84,9 +84,11 @@ impl AppState {
         (self.clock)()
     }
 
-    /// A new record id from the state's [`IdSource`].
+    /// A new record id from the state's [`IdSource`]; in a request under an idempotency claim,
+    /// the id every attempt at that request draws at this point
+    /// ([`crate::idempotency::claimed_id`]).
     pub fn new_id(&self) -> Uuid {
-        (self.ids)()
+        crate::idempotency::claimed_id().unwrap_or_else(|| (self.ids)())
     }
 
     /// The same state with new record ids drawn from `ids`.

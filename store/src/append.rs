@@ -13,7 +13,7 @@ use crate::chain::sqlite::Placed;
 use crate::chain::{self, canonical_json, Linked};
 use crate::ledger::{Db, Ledger};
 use crate::sqlite_write::{self, WriteTx};
-use crate::{sequencer, sqlite_text, StoreError};
+use crate::{idempotency, sequencer, sqlite_text, Claim, StoreError};
 
 /// The unique key whose violation means "someone appended to this stream first".
 const STREAM_SEQUENCE_KEY: &str = "events_stream_sequence_key";
@@ -101,6 +101,8 @@ impl Ledger {
         if events.is_empty() {
             return Ok(());
         }
+        // A command's events share its metadata, and so its idempotency claim.
+        let claim = Claim::of_metadata(&events[0].metadata);
         let events = events
             .iter()
             .map(NewEvent::prepare)
@@ -110,11 +112,11 @@ impl Ledger {
                 // Appenders queue here rather than in SQLite's busy handler, which sleeps in
                 // steps of milliseconds while the write lock is held (one process owns the file).
                 let writer = self.lock(SQLITE_APPEND_KEY).await?;
-                let appended = append_sqlite(pool, &events).await;
+                let appended = append_sqlite(pool, &events, claim).await;
                 writer.release().await;
                 appended
             }
-            Db::Postgres(pool) => append_postgres(pool, &events).await,
+            Db::Postgres(pool) => append_postgres(pool, &events, claim).await,
         }
     }
 }
@@ -152,13 +154,21 @@ fn classify(events: &[NewEvent<'_>], err: sqlx::Error) -> StoreError {
     events[0].classify(err)
 }
 
-async fn append_sqlite(pool: &sqlx::SqlitePool, events: &[NewEvent<'_>]) -> Result<(), StoreError> {
+/// An idempotency claim and attempt the events are appended under: the append checks in its
+/// transaction that the attempt still holds the claim (src/idempotency.rs).
+type ClaimHeld = Option<(Uuid, i32)>;
+
+async fn append_sqlite(
+    pool: &sqlx::SqlitePool,
+    events: &[NewEvent<'_>],
+    claim: ClaimHeld,
+) -> Result<(), StoreError> {
     let texts = events
         .iter()
         .map(|new| JsonTexts::of(new.event))
         .collect::<Result<Vec<_>, _>>()?;
     let mut tx = WriteTx::acquire(pool).await?;
-    match append_linked(tx.conn(), events, &texts).await {
+    match append_linked(tx.conn(), events, &texts, claim).await {
         Ok(()) => {
             tx.committed();
             Ok(())
@@ -177,6 +187,7 @@ async fn append_linked(
     conn: &mut sqlx::SqliteConnection,
     events: &[NewEvent<'_>],
     texts: &[JsonTexts],
+    claim: ClaimHeld,
 ) -> Result<(), StoreError> {
     let sql = format!(
         "{}{}; {}",
@@ -242,6 +253,9 @@ async fn append_linked(
         });
         previous = link;
     }
+    if let Some((claim_id, attempt)) = claim {
+        idempotency::fence_sqlite(&mut *conn, claim_id, attempt).await?;
+    }
     chain::sqlite::place(conn, &placed, sqlite_write::COMMIT).await
 }
 
@@ -273,7 +287,11 @@ impl JsonTexts {
     }
 }
 
-async fn append_postgres(pool: &sqlx::PgPool, events: &[NewEvent<'_>]) -> Result<(), StoreError> {
+async fn append_postgres(
+    pool: &sqlx::PgPool,
+    events: &[NewEvent<'_>],
+    claim: ClaimHeld,
+) -> Result<(), StoreError> {
     let sql = insert_statement(events.len(), true, " RETURNING id");
     let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for new in events {
@@ -289,10 +307,23 @@ async fn append_postgres(pool: &sqlx::PgPool, events: &[NewEvent<'_>]) -> Result
             .bind(Json(&e.metadata))
             .bind(new.effective_at);
     }
-    let ids = query
-        .fetch_all(pool)
-        .await
-        .map_err(|err| classify(events, err))?;
+    let ids = match claim {
+        None => query
+            .fetch_all(pool)
+            .await
+            .map_err(|err| classify(events, err))?,
+        // The claim's check and mark commit with the events, or neither does.
+        Some((claim_id, attempt)) => {
+            let mut tx = pool.begin().await?;
+            idempotency::fence_postgres(&mut tx, claim_id, attempt).await?;
+            let ids = query
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|err| classify(events, err))?;
+            tx.commit().await?;
+            ids
+        }
+    };
     let last_id = ids.into_iter().max().unwrap_or_default();
     // The events are durable now; positions come from the sequencer once every older
     // transaction has settled. Waiting here gives read-your-writes on the global log.

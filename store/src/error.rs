@@ -46,6 +46,10 @@ pub enum StoreError {
     LockTimeout { key: String, waited: Duration },
     #[error("idempotency key `{key}` has no pending request to complete")]
     IdempotencyKeyNotPending { key: String },
+    /// Events were to be appended under an idempotency claim that a retry has taken over since
+    /// (docs/adr/0010-idempotency-after-a-crash.md): nothing was appended.
+    #[error("attempt {attempt} of idempotency claim {claim_id} was taken over by a retry; nothing was appended")]
+    IdempotencyClaimLost { claim_id: uuid::Uuid, attempt: i32 },
     /// The database answers but its storage refuses to change: it is read-only, full, or
     /// failing to write. Reads may still work.
     #[error("the database refuses writes ({fault}): {source}")]

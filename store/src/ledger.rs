@@ -32,6 +32,8 @@ pub struct Ledger {
     pub(crate) locks: Arc<Locks>,
     /// SQLite files only: connections for bulk scans of the log, outside sqlx.
     pub(crate) scanner: Option<Arc<Scanner>>,
+    /// How long an attempt holds an idempotency key before a retry may take it over.
+    pub(crate) idempotency_lease: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -79,7 +81,12 @@ impl Ledger {
             Db::Sqlite(pool) => Scanner::for_file(&pool.connect_options()),
             Db::Postgres(_) => None,
         };
-        Ok(Self { db, locks, scanner })
+        Ok(Self {
+            db,
+            locks,
+            scanner,
+            idempotency_lease: crate::DEFAULT_IDEMPOTENCY_LEASE,
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -39,7 +39,10 @@ mod tokens;
 pub use backend::Backend;
 pub use error::{StorageFault, StoreError};
 pub use export::{ExportError, EXPORT_FORMAT, EXPORT_VERSION};
-pub use idempotency::IdempotencyOutcome;
+pub use idempotency::{
+    Claim, IdempotencyOutcome, DEFAULT_IDEMPOTENCY_LEASE, IDEMPOTENCY_ATTEMPT_KEY,
+    IDEMPOTENCY_CLAIM_KEY,
+};
 pub use import::ImportError;
 pub use ledger::Ledger;
 pub use lock::{KeyLock, LOCK_WAIT};

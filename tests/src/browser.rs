@@ -87,6 +87,7 @@ impl Page {
         let app = Application::build(Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: demo.url.clone(),
+            ..Config::default()
         })
         .await
         .expect("start the service on the demo ledger");

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use channel_ledger_store::{IdempotencyOutcome, Ledger, NewToken, StoreError};
+use channel_ledger_store::{Claim, IdempotencyOutcome, Ledger, NewToken, StoreError};
 use channel_ledger_tests::{
     counter_cqrs, metadata_at, raw_execute, Counter, CounterCommand, CounterEvent,
 };
@@ -24,6 +24,8 @@ channel_ledger_tests::on_both_backends!(
     the_database_refuses_to_update_or_delete_the_log,
     tokens_are_found_by_hash_listed_and_revoked_once,
     idempotency_keys_replay_refuse_mismatches_and_can_be_abandoned,
+    a_claim_whose_lease_ran_out_is_taken_over_and_its_old_attempt_can_append_nothing,
+    a_claim_that_appended_before_its_attempt_died_is_resumed,
 );
 
 async fn appended_events_read_back_with_metadata_and_both_times(ledger: &Ledger) {
@@ -456,22 +458,28 @@ async fn tokens_are_found_by_hash_listed_and_revoked_once(ledger: &Ledger) {
     assert!(ledger.list_tokens(admin).await.unwrap().is_empty());
 }
 
+/// The claim a fresh key gets, or a panic naming what came instead.
+fn claimed(outcome: IdempotencyOutcome) -> Claim {
+    match outcome {
+        IdempotencyOutcome::New(claim) => claim,
+        other => panic!("expected a new claim, got {other:?}"),
+    }
+}
+
 async fn idempotency_keys_replay_refuse_mismatches_and_can_be_abandoned(ledger: &Ledger) {
     use IdempotencyOutcome::*;
     let (scope, other_scope) = ("staff-1", "staff-2");
     let (hash, other_hash) = ([7; 32], [8; 32]);
 
     // A first request, done and replayed.
-    assert_eq!(
+    let claim = claimed(ledger.idempotency_begin(scope, "k1", &hash).await.unwrap());
+    assert_eq!((claim.attempt, claim.resumed), (1, false));
+    assert!(matches!(
         ledger.idempotency_begin(scope, "k1", &hash).await.unwrap(),
-        New
-    );
-    assert_eq!(
-        ledger.idempotency_begin(scope, "k1", &hash).await.unwrap(),
-        InProgress
-    );
+        InProgress { .. }
+    ));
     ledger
-        .idempotency_complete(scope, "k1", 201, r#"{"id":1}"#)
+        .idempotency_complete(scope, "k1", &claim, 201, r#"{"id":1}"#)
         .await
         .unwrap();
     assert_eq!(
@@ -489,36 +497,157 @@ async fn idempotency_keys_replay_refuse_mismatches_and_can_be_abandoned(ledger: 
         Mismatch
     );
     assert!(matches!(
-        ledger.idempotency_complete(scope, "k1", 500, "again").await,
+        ledger
+            .idempotency_complete(scope, "k1", &claim, 500, "again")
+            .await,
         Err(StoreError::IdempotencyKeyNotPending { .. })
     ));
     // Completed keys are not abandoned.
-    ledger.idempotency_abandon(scope, "k1").await.unwrap();
+    ledger
+        .idempotency_abandon(scope, "k1", &claim)
+        .await
+        .unwrap();
     assert!(matches!(
         ledger.idempotency_begin(scope, "k1", &hash).await.unwrap(),
         Replay { .. }
     ));
 
     // Keys belong to their scope.
-    assert_eq!(
+    claimed(
         ledger
             .idempotency_begin(other_scope, "k1", &other_hash)
             .await
             .unwrap(),
-        New
     );
 
-    // A failed attempt is abandoned and may be retried, even with another body.
-    assert_eq!(
-        ledger.idempotency_begin(scope, "k2", &hash).await.unwrap(),
-        New
-    );
-    ledger.idempotency_abandon(scope, "k2").await.unwrap();
-    assert_eq!(
+    // A failed attempt that appended nothing is abandoned and may be retried, even with
+    // another body.
+    let claim = claimed(ledger.idempotency_begin(scope, "k2", &hash).await.unwrap());
+    ledger
+        .idempotency_abandon(scope, "k2", &claim)
+        .await
+        .unwrap();
+    let again = claimed(
         ledger
             .idempotency_begin(scope, "k2", &other_hash)
             .await
             .unwrap(),
-        New
+    );
+    assert_ne!(again.id, claim.id);
+}
+
+/// Metadata that puts a counter's events under `claim`.
+fn metadata_under(claim: &Claim) -> std::collections::HashMap<String, String> {
+    let mut meta = metadata_at(Utc::now());
+    meta.extend(claim.metadata().map(|(k, v)| (k.to_owned(), v)));
+    meta
+}
+
+async fn a_claim_whose_lease_ran_out_is_taken_over_and_its_old_attempt_can_append_nothing(
+    ledger: &Ledger,
+) {
+    let lease = std::time::Duration::from_millis(300);
+    let ledger = ledger.clone().with_idempotency_lease(lease);
+    let cqrs = counter_cqrs(&ledger);
+    let (scope, hash) = ("staff-1", [7; 32]);
+    let first = claimed(ledger.idempotency_begin(scope, "k", &hash).await.unwrap());
+    match ledger.idempotency_begin(scope, "k", &hash).await.unwrap() {
+        IdempotencyOutcome::InProgress { retry_after } => assert!(retry_after <= lease),
+        other => panic!("the first attempt's lease runs: {other:?}"),
+    }
+
+    // The first attempt hangs past its lease: a retry takes the claim over.
+    tokio::time::sleep(lease).await;
+    let second = claimed(ledger.idempotency_begin(scope, "k", &hash).await.unwrap());
+    assert_eq!(second.id, first.id, "the claim keeps its id");
+    assert_eq!((second.attempt, second.resumed), (2, false));
+    assert!(matches!(
+        ledger.idempotency_begin(scope, "k", &hash).await.unwrap(),
+        IdempotencyOutcome::InProgress { .. }
+    ));
+
+    // The first attempt wakes up: it can neither append nor answer.
+    let late = cqrs
+        .execute_with_metadata("c-claim", CounterCommand::Add(1), metadata_under(&first))
+        .await;
+    assert!(
+        matches!(&late, Err(AggregateError::UnexpectedError(e)) if e.to_string().contains("taken over")),
+        "{late:?}"
+    );
+    assert!(ledger
+        .read_stream("Counter", "c-claim")
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        ledger
+            .idempotency_complete(scope, "k", &first, 201, "late")
+            .await,
+        Err(StoreError::IdempotencyKeyNotPending { .. })
+    ));
+    ledger
+        .idempotency_abandon(scope, "k", &first)
+        .await
+        .unwrap();
+
+    // The second attempt appends and answers; that answer is the key's.
+    cqrs.execute_with_metadata("c-claim", CounterCommand::Add(1), metadata_under(&second))
+        .await
+        .unwrap();
+    ledger
+        .idempotency_complete(scope, "k", &second, 201, "second")
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger.idempotency_begin(scope, "k", &hash).await.unwrap(),
+        IdempotencyOutcome::Replay {
+            status: 201,
+            body: "second".into()
+        }
+    );
+    let stream = ledger.read_stream("Counter", "c-claim").await.unwrap();
+    assert_eq!(stream.len(), 1);
+    assert_eq!(Claim::of_metadata(&stream[0].metadata), Some((first.id, 2)));
+}
+
+async fn a_claim_that_appended_before_its_attempt_died_is_resumed(ledger: &Ledger) {
+    let lease = std::time::Duration::from_millis(300);
+    let ledger = ledger.clone().with_idempotency_lease(lease);
+    let cqrs = counter_cqrs(&ledger);
+    let (scope, hash) = ("staff-1", [7; 32]);
+
+    // An attempt appends, then dies before storing its answer.
+    let first = claimed(ledger.idempotency_begin(scope, "k", &hash).await.unwrap());
+    cqrs.execute_with_metadata("c-resume", CounterCommand::Add(5), metadata_under(&first))
+        .await
+        .unwrap();
+    tokio::time::sleep(lease).await;
+    let second = claimed(ledger.idempotency_begin(scope, "k", &hash).await.unwrap());
+    assert_eq!(
+        (second.id, second.attempt, second.resumed),
+        (first.id, 2, true)
+    );
+
+    // An attempt that appended and then failed keeps its key bound to its request, and the
+    // next retry takes it over at once.
+    let other = claimed(ledger.idempotency_begin(scope, "k2", &hash).await.unwrap());
+    cqrs.execute_with_metadata("c-resume-2", CounterCommand::Add(5), metadata_under(&other))
+        .await
+        .unwrap();
+    ledger
+        .idempotency_abandon(scope, "k2", &other)
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger
+            .idempotency_begin(scope, "k2", &[8; 32])
+            .await
+            .unwrap(),
+        IdempotencyOutcome::Mismatch
+    );
+    let retried = claimed(ledger.idempotency_begin(scope, "k2", &hash).await.unwrap());
+    assert_eq!(
+        (retried.id, retried.attempt, retried.resumed),
+        (other.id, 2, true)
     );
 }

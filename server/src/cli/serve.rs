@@ -3,6 +3,7 @@
 //! stdout (never logged); a ledger that already holds events is served as it is.
 
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use anyhow::Context;
 use channel_ledger_store::Ledger;
@@ -22,6 +23,10 @@ pub struct ServeArgs {
     /// The demo program's seed (with --demo).
     #[arg(long, default_value_t = super::demo::DEFAULT_SEED)]
     pub seed: u64,
+    /// Seconds a request holds its Idempotency-Key before a retry may take it over (when the
+    /// first attempt crashed or hangs).
+    #[arg(long, env = "LEDGER_IDEMPOTENCY_LEASE", default_value_t = channel_ledger_store::DEFAULT_IDEMPOTENCY_LEASE.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    pub idempotency_lease: u64,
 }
 
 pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -31,6 +36,7 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(Config {
         bind: args.bind,
         database_url: database_url.to_owned(),
+        idempotency_lease: Duration::from_secs(args.idempotency_lease),
     })
     .await?;
     // The one line a newcomer needs: where to point the browser.
