@@ -2,13 +2,26 @@
 //!
 //! [`JsonBody`] is axum's `Json` with errors that name the offending field (via
 //! `serde_path_to_error`): wrong content type → 415, body over [`BODY_LIMIT`] → 413, malformed
-//! JSON → 400, and anything that parses as JSON but not as the body (missing or unknown fields,
-//! wrong types, unknown enum values, invalid values) → 422 with `field`.
+//! JSON → 400, a key repeated in any object → 422 `duplicate-key` with `field`, and anything that
+//! parses as JSON but not as the body (missing or unknown fields, wrong types, unknown enum values,
+//! invalid values) → 422 with `field`.
+//!
+//! **Duplicate keys.** RFC 8259 leaves `{"a":1,"a":2}` to the parser, and serde answers it two
+//! ways: a struct field refuses it, a map or an ignored value keeps the last. A ledger records
+//! decisions; silently picking one of two conflicting values would record one the client may not
+//! have meant, so every repeated key, at any depth and whatever its values, is refused before the
+//! body is read as a command.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::fmt;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
-use serde::de::DeserializeOwned;
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Deserializer as _, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::error::Category;
 
 use crate::problem::ApiError;
@@ -72,6 +85,12 @@ fn is_json(req: &Request) -> bool {
 
 /// Deserializes `bytes` as `T`, classifying failures as described in the module docs.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Whole-document checks first: not JSON → 400, a repeated key → 422, and only then the body.
+    if let Some(field) = scan(bytes).map_err(|e| classify(e, ".".to_owned()))? {
+        let detail =
+            format!("the key `{field}` appears more than once in its object; send each field once");
+        return Err(ApiError::invalid("duplicate-key", field, detail));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -110,6 +129,116 @@ fn join(path: &str, name: &str) -> String {
         name.to_owned()
     } else {
         format!("{path}.{name}")
+    }
+}
+
+/// The path (`terms.named_accounts[0].domain`) of the first key repeated within one object of
+/// the JSON document `bytes`; `None` when no key repeats, or when `bytes` is not JSON (the typed
+/// parse then says why).
+pub fn repeated_key(bytes: &[u8]) -> Option<String> {
+    scan(bytes).ok().flatten()
+}
+
+/// Walks the whole document: its syntax error, else the first repeated key's path, if any.
+fn scan(bytes: &[u8]) -> Result<Option<String>, serde_json::Error> {
+    let found = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let walk = Unique {
+        path: String::new(),
+        found: &found,
+    };
+    // serde_json's recursion limit bounds the walk: a document nested deeper is a syntax error.
+    (&mut de).deserialize_any(walk)?;
+    de.end()?;
+    Ok(found.into_inner())
+}
+
+/// Walks any JSON value, refusing the first key its object already had.
+struct Unique<'a> {
+    path: String,
+    found: &'a RefCell<Option<String>>,
+}
+
+impl Unique<'_> {
+    fn child(&self, segment: fmt::Arguments<'_>, key: bool) -> Self {
+        let path = if key && self.path.is_empty() {
+            segment.to_string()
+        } else if key {
+            format!("{}.{segment}", self.path)
+        } else {
+            format!("{}{segment}", self.path)
+        };
+        Unique {
+            path,
+            found: self.found,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Unique<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Unique<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0usize;
+        while seq
+            .next_element_seed(self.child(format_args!("[{index}]"), false))?
+            .is_some()
+        {
+            index += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let child = self.child(format_args!("{key}"), true);
+            if !seen.insert(key) {
+                // The first one found is named; the walk goes on, for a document that turns out
+                // not to be JSON is refused as such.
+                self.found
+                    .borrow_mut()
+                    .get_or_insert_with(|| child.path.clone());
+            }
+            map.next_value_seed(child)?;
+        }
+        Ok(())
     }
 }
 
@@ -156,6 +285,46 @@ mod tests {
         assert_eq!(field_of(r#"{"name":"a""#).0, StatusCode::BAD_REQUEST);
         assert_eq!(
             field_of(r#"{"name":"a","count":1} x"#).0,
+            StatusCode::BAD_REQUEST
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_is_refused_at_any_depth_naming_it() {
+        let e = parse::<Body>(br#"{"name":"a","count":1,"count":2}"#).unwrap_err();
+        assert_eq!(
+            (e.status, e.code, e.field.as_deref()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "duplicate-key",
+                Some("count")
+            )
+        );
+        // Identical values too: one of them is still a second, unasked-for value.
+        assert_eq!(
+            repeated_key(br#"{"name":"a","name":"a"}"#).as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            repeated_key(br#"{"a":[{"b":1},{"c":{"d":1,"d":2}}]}"#).as_deref(),
+            Some("a[1].c.d")
+        );
+        assert_eq!(repeated_key(br#"{"a":{"a":{"a":1}}}"#), None);
+        // Keys that differ only once unescaped are the same key.
+        assert_eq!(
+            repeated_key(br#"{"name":1,"n\u0061me":2}"#).as_deref(),
+            Some("name")
+        );
+        // Not JSON: the typed parse says why.
+        assert_eq!(repeated_key(br#"{"a":1,"a""#), None);
+        assert_eq!(
+            parse::<Body>(br#"{"name":"a","name""#).unwrap_err().status,
+            StatusCode::BAD_REQUEST
+        );
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(repeated_key(deep.as_bytes()), None);
+        assert_eq!(
+            parse::<Body>(deep.as_bytes()).unwrap_err().status,
             StatusCode::BAD_REQUEST
         );
     }
