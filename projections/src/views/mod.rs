@@ -76,7 +76,9 @@ pub use intelligence::{
     program_intelligence, ClassificationCount, DiamondCandidate, PamCapacity, ProgramIntelligence,
     PAM_CAPACITY,
 };
-pub use portfolio::{portfolio, PartnerSummary, Portfolio, PortfolioLine, QarLine};
+pub use portfolio::{
+    portfolio, PartnerIdentity, PartnerSummary, Portfolio, PortfolioLine, QarLine,
+};
 pub use profile::{
     partner_profile, CohortStrategyInForce, MdfTotals, PartnerProfileView, QarStatus,
 };

@@ -12,6 +12,8 @@ use channel_ledger_domain::partner::{
 };
 use channel_ledger_domain::qar::QarSeries;
 use channel_ledger_domain::{StaffId, Territory};
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -51,14 +53,30 @@ pub struct Portfolio {
 }
 
 /// What a registered partner's portfolio line holds of the partner alone, at one version.
+///
+/// Kept small: `replay::ProgramHistory` stores one per partner per change, and shares the
+/// identity (which hardly ever changes) between versions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortfolioLine {
-    pub profile: PartnerProfile,
+    pub identity: Arc<PartnerIdentity>,
+    pub tier: Tier,
+    pub classification: Option<Classification>,
+    pub offboarded: bool,
+    pub pam: Option<StaffId>,
     /// The current PAM's name as the assignment recorded it, for when the directory has none.
-    pub pam_assigned_name: Option<String>,
+    pub pam_assigned_name: Option<Arc<str>>,
     pub raps_active: u32,
     pub arr_won: Money,
     pub qar: QarLine,
+}
+
+/// Who the partner is: what its portfolio line names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerIdentity {
+    pub partner_id: PartnerId,
+    pub name: String,
+    pub partner_type: PartnerType,
+    pub territory: Territory,
 }
 
 /// The QAR cadence of a partner, before "now" says whether it is overdue.
@@ -87,12 +105,40 @@ impl QarLine {
 }
 
 impl PortfolioLine {
-    /// The line of partner `id` in `model`; `None` until it is registered.
-    pub fn of(model: &ProgramModel, id: &str, entry: &PartnerEntry) -> Option<Self> {
-        let profile = entry.partner.profile.as_ref()?;
+    /// The line of partner `id` in `model`; `None` until it is registered. Whatever is equal to
+    /// `previous`'s (the partner's line before) is shared with it rather than copied.
+    pub fn of(
+        model: &ProgramModel,
+        id: &str,
+        entry: &PartnerEntry,
+        previous: Option<&PortfolioLine>,
+    ) -> Option<Self> {
+        let p = entry.partner.profile.as_ref()?;
+        let identity = match previous {
+            Some(before) if before.identity.is(p) => Arc::clone(&before.identity),
+            _ => Arc::new(PartnerIdentity {
+                partner_id: p.partner_id,
+                name: p.name.to_string(),
+                partner_type: p.partner_type,
+                territory: p.territory.clone(),
+            }),
+        };
+        let assigned = p.pam.and_then(|pam| pam_tenure_name(entry, pam));
+        let pam_assigned_name = match (previous, assigned) {
+            (Some(before), Some(name))
+                if before.pam_assigned_name.as_deref() == Some(name.as_str()) =>
+            {
+                before.pam_assigned_name.clone()
+            }
+            (_, name) => name.map(Arc::from),
+        };
         Some(Self {
-            profile: profile.clone(),
-            pam_assigned_name: profile.pam.and_then(|pam| pam_tenure_name(entry, pam)),
+            identity,
+            tier: p.tier,
+            classification: p.classification,
+            offboarded: p.offboarded,
+            pam: p.pam,
+            pam_assigned_name,
             raps_active: count(partner_raps(model, entry).filter(|r| is_active(r)).count()),
             arr_won: partner_arr_won(model, entry),
             qar: QarLine::of(model.qars.get(id)),
@@ -101,9 +147,9 @@ impl PortfolioLine {
 
     /// Shown to `scope`, with `pam` as the PAM filter: in scope, still in the program, that PAM's.
     pub fn shown(&self, scope: &Scope, pam: Option<StaffId>) -> bool {
-        scope.sees_territory(&self.profile.territory)
-            && !self.profile.offboarded
-            && (pam.is_none() || self.profile.pam == pam)
+        scope.sees_territory(&self.identity.territory)
+            && !self.offboarded
+            && (pam.is_none() || self.pam == pam)
     }
 
     /// The summary at `now`, naming the PAM as the directory does (`directory_name`) or as the
@@ -114,18 +160,18 @@ impl PortfolioLine {
         last_activity: Option<(DateTime<Utc>, &str)>,
         now: DateTime<Utc>,
     ) -> PartnerSummary {
-        let p = &self.profile;
+        let who = &self.identity;
         PartnerSummary {
-            partner_id: p.partner_id,
-            name: p.name.to_string(),
-            partner_type: p.partner_type,
-            territory: p.territory.clone(),
-            tier: p.tier,
-            classification: p.classification,
-            pam: p.pam.map(|pam| PersonRef {
+            partner_id: who.partner_id,
+            name: who.name.clone(),
+            partner_type: who.partner_type,
+            territory: who.territory.clone(),
+            tier: self.tier,
+            classification: self.classification,
+            pam: self.pam.map(|pam| PersonRef {
                 staff_id: pam,
                 name: directory_name
-                    .or_else(|| self.pam_assigned_name.clone())
+                    .or_else(|| self.pam_assigned_name.as_deref().map(str::to_owned))
                     .unwrap_or_else(|| pam.to_string()),
             }),
             raps_active: self.raps_active,
@@ -137,10 +183,20 @@ impl PortfolioLine {
     }
 }
 
+impl PartnerIdentity {
+    fn is(&self, p: &PartnerProfile) -> bool {
+        self.partner_id == p.partner_id
+            && self.name == p.name.as_str()
+            && self.partner_type == p.partner_type
+            && self.territory == p.territory
+    }
+}
+
 impl Portfolio {
-    /// Sorted into the portfolio's order: by name, then id.
+    /// Sorted into the portfolio's order: by name, then id. A stable sort, because it finishes
+    /// in one pass over lines that come almost in order (the program history keeps them so).
     pub fn sorted(pam: Option<StaffId>, mut partners: Vec<PartnerSummary>) -> Self {
-        partners.sort_unstable_by(|a, b| (&a.name, a.partner_id).cmp(&(&b.name, b.partner_id)));
+        partners.sort_by(|a, b| (&a.name, a.partner_id).cmp(&(&b.name, b.partner_id)));
         Self { pam, partners }
     }
 }
@@ -154,9 +210,9 @@ pub fn portfolio(
 ) -> Portfolio {
     let partners = active_partners(model, scope)
         .filter_map(|(id, entry, _)| {
-            let line = PortfolioLine::of(model, id, entry)?;
+            let line = PortfolioLine::of(model, id, entry, None)?;
             line.shown(scope, pam).then(|| {
-                let name = line.profile.pam.and_then(|p| staff_name(model, p));
+                let name = line.pam.and_then(|p| staff_name(model, p));
                 let last = entry.last_activity.as_ref();
                 line.summary(
                     name,

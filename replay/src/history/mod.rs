@@ -14,21 +14,22 @@
 //!   order (and again after each later event of it), so queries never fold.
 //!
 //! Staff events are kept decoded (a few per person): PAM names are resolved as of T from them.
-//! Lines that an event leaves unchanged are shared, so a version costs ~60 bytes.
+//! Lines an event leaves unchanged are shared, and so are partners' identities between lines.
 
+mod partners;
 mod portfolio;
 mod versions;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use channel_ledger_projections::views::PortfolioLine;
 use channel_ledger_projections::{DomainEvent, LedgerEvent, ProgramModel};
 use channel_ledger_store::Ledger;
 
 use crate::partner::{own_streams, read_streams};
 use crate::ReplayError;
-use versions::{Version, Versions};
+use partners::Partners;
+use versions::Version;
 
 /// How many events one read of the global log brings back.
 const PAGE: u32 = 10_000;
@@ -38,7 +39,7 @@ const PAGE: u32 = 10_000;
 pub struct ProgramHistory {
     /// The fold of the log up to its position, in log order.
     model: ProgramModel,
-    partners: HashMap<String, Versions>,
+    partners: Partners,
     /// Every staff event, in log order.
     staff: Vec<LedgerEvent>,
     /// Authors' names, stored once.
@@ -55,7 +56,7 @@ impl ProgramHistory {
 
     /// How many versions are stored, over how many partners.
     pub fn size(&self) -> (usize, usize) {
-        let versions = self.partners.values().map(|v| v.by_position.len()).sum();
+        let versions = self.partners.iter().map(|(_, v)| v.by_position.len()).sum();
         (versions, self.partners.len())
     }
 
@@ -82,6 +83,7 @@ impl ProgramHistory {
             }
         }
         let refolded = self.refold_stale(ledger).await?;
+        self.partners.sort();
         let span = tracing::Span::current();
         span.record("log.events", folded);
         span.record("history.refolded", refolded);
@@ -97,16 +99,17 @@ impl ProgramHistory {
         let Some(id) = self.model.partner_of(e) else {
             return;
         };
-        let line = self
-            .model
-            .partners
-            .get(&id)
-            .and_then(|entry| PortfolioLine::of(&self.model, &id, entry));
         let actor = self.actor(&e.meta.actor_name);
-        let versions = self.partners.entry(id.clone()).or_default();
-        let line = Version::share(versions.by_position.last(), line);
-        versions.push(Version::new(e, actor, line));
-        if versions.effective_stale {
+        let before = self
+            .partners
+            .get_mut(&id)
+            .and_then(|v| v.by_position.last().cloned());
+        let line = Version::line_after(before.as_ref(), &self.model, &id);
+        if self
+            .partners
+            .push(&id, Version::new(e, actor, line))
+            .effective_stale
+        {
             self.stale.insert(id);
         }
     }
@@ -165,11 +168,7 @@ impl ProgramHistory {
             if model.partner_of(&e).as_deref() != Some(id) {
                 continue;
             }
-            let line = model
-                .partners
-                .get(id)
-                .and_then(|entry| PortfolioLine::of(&model, id, entry));
-            let line = Version::share(list.last(), line);
+            let line = Version::line_after(list.last(), &model, id);
             list.push(Version::new(&e, self.known_actor(&e.meta.actor_name), line));
         }
         Ok(list)

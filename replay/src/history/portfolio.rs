@@ -29,9 +29,9 @@ impl ProgramHistory {
         pam: Option<StaffId>,
     ) -> Result<Portfolio, ReplayError> {
         let names = self.staff_names(axis, t);
-        let mut partners = Vec::new();
+        let mut partners = Vec::with_capacity(self.partners.len());
         let mut refolded = 0;
-        for (id, versions) in &self.partners {
+        for (id, versions) in self.partners.iter() {
             let version = match versions.at(axis, t) {
                 Found::At(version) => version.cloned(),
                 Found::Refold => {
@@ -53,7 +53,7 @@ impl ProgramHistory {
                 continue;
             };
             if line.shown(scope, pam) {
-                let name = line.profile.pam.and_then(|p| names.get(&p).cloned());
+                let name = line.pam.and_then(|p| names.get(&p).cloned());
                 partners.push(line.summary(name, Some((effective_at, &actor)), now));
             }
         }

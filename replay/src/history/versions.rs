@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use channel_ledger_projections::views::PortfolioLine;
-use channel_ledger_projections::LedgerEvent;
+use channel_ledger_projections::{LedgerEvent, ProgramModel};
 use chrono::{DateTime, Utc};
 
 use crate::Axis;
@@ -32,13 +32,16 @@ impl Version {
         }
     }
 
-    /// `line`, or the previous version's line when equal to it, so equal lines are stored once.
-    pub fn share(
-        previous: Option<&Version>,
-        line: Option<PortfolioLine>,
+    /// The line of partner `id` in `model` after this version's event, shared with the previous
+    /// version's (`before`) when the event left it unchanged, as most events do.
+    pub fn line_after(
+        before: Option<&Version>,
+        model: &ProgramModel,
+        id: &str,
     ) -> Option<Arc<PortfolioLine>> {
-        let line = line?;
-        match previous.and_then(|v| v.line.as_ref()) {
+        let previous = before.and_then(|v| v.line.as_deref());
+        let line = PortfolioLine::of(model, id, model.partners.get(id)?, previous)?;
+        match before.and_then(|v| v.line.as_ref()) {
             Some(shared) if **shared == line => Some(Arc::clone(shared)),
             _ => Some(Arc::new(line)),
         }
