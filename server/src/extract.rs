@@ -16,15 +16,17 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
 
-use axum::body::Bytes;
+use axum::body::{to_bytes, Bytes};
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use serde::de::{
     DeserializeOwned, DeserializeSeed, Deserializer as _, MapAccess, SeqAccess, Visitor,
 };
 use serde_json::error::Category;
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, ProblemReport, PROBLEM_CONTENT_TYPE};
 
 /// The largest request body accepted: 1 MiB.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -57,6 +59,75 @@ where
         })?;
         parse(&bytes).map(JsonBody)
     }
+}
+
+/// Middleware over the API: an error answered without a problem body — axum's own rejections,
+/// such as a path segment that is not UTF-8 once percent-decoded (`/partners/%FF`) or a query
+/// string that does not deserialize — is answered as a problem with the same status, so every
+/// 4xx and 5xx of the API is `application/problem+json` with a stable `type`.
+pub async fn problems_only(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || response.extensions().get::<ProblemReport>().is_some()
+        || response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|ct| ct.as_bytes() == PROBLEM_CONTENT_TYPE.as_bytes())
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // axum's rejection texts are one short line; anything longer is cut, not buffered.
+    let text = to_bytes(body, 4096).await.unwrap_or_default();
+    let mut problem = bare_problem(status, String::from_utf8_lossy(&text).trim());
+    if status.is_server_error() {
+        problem.internal = Some(problem.detail.clone());
+    }
+    let mut answer = problem.into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    answer
+}
+
+/// The problem for a bare error of `status` whose text was `text`.
+fn bare_problem(status: StatusCode, text: &str) -> ApiError {
+    let detail = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        text.to_owned()
+    };
+    if status.is_server_error() {
+        return ApiError::internal(detail);
+    }
+    // axum names the parameter at fault: "Invalid URL: Invalid UTF-8 in `id`".
+    if let Some(rest) = detail.strip_prefix("Invalid URL: ") {
+        let field = rest
+            .split_once('`')
+            .and_then(|(_, after)| after.split_once('`'))
+            .map(|(key, _)| key.to_owned());
+        let problem = ApiError::new(StatusCode::BAD_REQUEST, "invalid-path-parameter", rest);
+        return match field {
+            Some(field) => problem.with_field(field),
+            None => problem,
+        };
+    }
+    if let Some(rest) = detail.strip_prefix("Failed to deserialize query string: ") {
+        return ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", rest);
+    }
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad-request",
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "body-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
+        _ => "client-error",
+    };
+    ApiError::new(status, code, detail)
 }
 
 /// The problem for a body over [`BODY_LIMIT`].
@@ -286,6 +357,33 @@ mod tests {
         assert_eq!(
             field_of(r#"{"name":"a","count":1} x"#).0,
             StatusCode::BAD_REQUEST
+        );
+    }
+
+    #[test]
+    fn bare_errors_become_problems_naming_the_parameter() {
+        let p = bare_problem(
+            StatusCode::BAD_REQUEST,
+            "Invalid URL: Invalid UTF-8 in `classification`",
+        );
+        assert_eq!(
+            (p.status, p.code, p.field.as_deref()),
+            (
+                StatusCode::BAD_REQUEST,
+                "invalid-path-parameter",
+                Some("classification")
+            )
+        );
+        let p = bare_problem(StatusCode::BAD_REQUEST, "");
+        assert_eq!((p.code, p.detail.as_str()), ("bad-request", "Bad Request"));
+        let p = bare_problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Wrong number of path arguments",
+        );
+        assert_eq!(p.code, "internal-error");
+        assert!(
+            !p.detail.contains("path arguments"),
+            "a 5xx hides its cause"
         );
     }
 

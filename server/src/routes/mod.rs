@@ -17,7 +17,7 @@ pub mod views;
 
 use axum::handler::Handler;
 use axum::http::StatusCode;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{self, Router};
 use std::fmt;
 
@@ -126,6 +126,7 @@ pub fn api_router(state: AppState) -> Router<AppState> {
         .merge(health::probes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
+        .layer(from_fn(crate::extract::problems_only))
 }
 
 async fn not_found() -> ApiError {
