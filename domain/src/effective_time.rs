@@ -2,9 +2,13 @@
 //!
 //! Defaults to now; may be back-dated, but only with a reason; never in the future. Built once at
 //! the edge with [`EffectiveTime::new`], so every command holds a time that is already valid.
+//! The reason is a human's [`Reason`] like any other the ledger keeps: trimmed, at most 4,000
+//! characters, no control characters but line breaks and tabs.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::text::{Reason, TextError};
 
 /// How far in the past an effective time may be before it counts as back-dated and needs a reason.
 /// Covers the latency between a client reading its clock and the request arriving.
@@ -29,6 +33,8 @@ pub enum EffectiveTimeError {
         "effective time {at} is back-dated; give a backdate_reason saying why it is recorded late"
     )]
     BackdatedWithoutReason { at: DateTime<Utc> },
+    #[error("the backdate_reason is not acceptable: {0}")]
+    InvalidReason(TextError),
 }
 
 impl EffectiveTime {
@@ -44,10 +50,14 @@ impl EffectiveTime {
         if at > now {
             return Err(EffectiveTimeError::InFuture { at, now });
         }
+        // Checked even when the time is not back-dated (and the reason is not kept): a field the
+        // client sent is never silently let through unchecked.
         let reason = backdate_reason
             .map(str::trim)
             .filter(|r| !r.is_empty())
-            .map(str::to_owned);
+            .map(|r| Reason::parse(r).map(String::from))
+            .transpose()
+            .map_err(EffectiveTimeError::InvalidReason)?;
         let backdated = now - at > BACKDATE_GRACE;
         if backdated && reason.is_none() {
             return Err(EffectiveTimeError::BackdatedWithoutReason { at });
@@ -110,6 +120,24 @@ mod tests {
         let t = EffectiveTime::new(Some(past), Some("signed on paper at the QBR"), now()).unwrap();
         assert_eq!(t.at(), past);
         assert_eq!(t.backdate_reason(), Some("signed on paper at the QBR"));
+    }
+
+    #[test]
+    fn a_backdate_reason_is_a_reason_like_any_other() {
+        let past = now() - Duration::days(30);
+        for bad in ["a\0b".to_owned(), "bell\u{7}".to_owned(), "x".repeat(4001)] {
+            for at in [Some(past), None] {
+                assert!(
+                    matches!(
+                        EffectiveTime::new(at, Some(&bad), now()),
+                        Err(EffectiveTimeError::InvalidReason(_))
+                    ),
+                    "{at:?} {bad:?}"
+                );
+            }
+        }
+        let t = EffectiveTime::new(Some(past), Some(" line one\nline two "), now()).unwrap();
+        assert_eq!(t.backdate_reason(), Some("line one\nline two"));
     }
 
     #[test]

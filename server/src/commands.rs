@@ -127,6 +127,9 @@ pub fn effective_time(
         EffectiveTimeError::BackdatedWithoutReason { .. } => {
             ApiError::invalid("backdate-reason-required", "backdate_reason", e.to_string())
         }
+        EffectiveTimeError::InvalidReason(_) => {
+            ApiError::invalid("invalid-backdate-reason", "backdate_reason", e.to_string())
+        }
     })
 }
 
