@@ -26,7 +26,7 @@ pub use as_of::{parse_as_of, AsOfParseError};
 pub use axis::{Axis, AxisParseError};
 pub use error::ReplayError;
 pub use fold::fold_on_axis;
-pub use history::ProgramHistory;
+pub use history::{HistorySize, ProgramHistory};
 pub use partner::{partner_as_of, partner_events, PartnerEvents, PartnerHistory};
 pub use program::program_as_of;
 pub use snapshots::PartnerSnapshots;

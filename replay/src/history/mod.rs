@@ -48,16 +48,38 @@ pub struct ProgramHistory {
     stale: HashSet<String>,
 }
 
+/// What a [`ProgramHistory`] holds; see [`ProgramHistory::size`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistorySize {
+    /// Versions on both axes (the effective axis stores its own only for back-dated partners).
+    pub versions: usize,
+    /// Distinct lines: versions whose event changed nothing share their predecessor's.
+    pub lines: usize,
+    pub partners: usize,
+}
+
 impl ProgramHistory {
     /// The last log position folded in; 0 before any.
     pub fn position(&self) -> i64 {
         self.model.position
     }
 
-    /// How many versions are stored, over how many partners.
-    pub fn size(&self) -> (usize, usize) {
-        let versions = self.partners.iter().map(|(_, v)| v.by_position.len()).sum();
-        (versions, self.partners.len())
+    /// What is stored: versions, distinct lines among them, and partners.
+    pub fn size(&self) -> HistorySize {
+        let mut lines = HashSet::new();
+        let mut versions = 0;
+        for (_, v) in self.partners.iter() {
+            let effective = v.by_effective.iter().flatten();
+            for version in v.by_position.iter().chain(effective) {
+                versions += 1;
+                lines.extend(version.line.as_ref().map(Arc::as_ptr));
+            }
+        }
+        HistorySize {
+            versions,
+            lines: lines.len(),
+            partners: self.partners.len(),
+        }
     }
 
     /// A history of the whole log as it stands.

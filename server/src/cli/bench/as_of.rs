@@ -13,7 +13,7 @@ use channel_ledger_store::Ledger;
 use chrono::{DateTime, Utc};
 
 use super::log::Span;
-use super::report::{resident_mb, Row};
+use super::report::Row;
 use crate::snapshot_cache::EVERY;
 
 const AXES: [Axis; 2] = [Axis::Recorded, Axis::Effective];
@@ -85,22 +85,17 @@ pub async fn partner(
 /// still folded from the log ([`program_as_of`]), at a few.
 pub async fn program(ledger: &Ledger, span: &Span, dates: usize) -> anyhow::Result<Vec<Row>> {
     let scope = Scope::new(StaffId::new(), Role::Cxo, None);
-    let resident_before = resident_mb("VmRSS:");
     let started = Instant::now();
     let history = ProgramHistory::load(ledger).await?;
     let took = started.elapsed();
-    let (versions, partners) = history.size();
-    let grew = resident_mb("VmRSS:")
-        .zip(resident_before)
-        .map(|(a, b)| a - b);
-    tracing::info!(versions, partners, resident_mib_added = ?grew, "program history loaded");
+    let size = history.size();
     let mut rows = vec![Row::new(
         format!(
-            "program history load (one-time, +{} MiB resident), versions",
-            grew.map_or_else(|| "?".to_owned(), |mb| format!("{mb:.0}"))
+            "program history load (one-time): {} partners, {} versions, {} lines; events",
+            size.partners, size.versions, size.lines
         ),
         1,
-        versions,
+        usize::try_from(history.position()).unwrap_or(usize::MAX),
         took,
     )];
     let mut rng = Lcg(7);

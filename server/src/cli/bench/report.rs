@@ -156,15 +156,10 @@ impl Report {
 
 /// The peak resident set of this process in MiB, from `/proc/self/status` (Linux).
 fn peak_resident_mb() -> Option<f64> {
-    resident_mb("VmHWM:")
-}
-
-/// A memory figure of this process from `/proc/self/status` (`VmRSS:` now, `VmHWM:` peak), MiB.
-pub(super) fn resident_mb(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kib: f64 = status
         .lines()
-        .find_map(|line| line.strip_prefix(field))?
+        .find_map(|line| line.strip_prefix("VmHWM:"))?
         .trim()
         .strip_suffix("kB")?
         .trim()
