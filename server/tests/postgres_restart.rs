@@ -82,7 +82,7 @@ fn restart_under_load(mode: &str) {
     let mut server = serve_logged(&db, port, &log);
     wait_for_200(port, "/api/v1/ready");
 
-    let load = Load::start(port, &pam_token, CLIENTS, "Restart Partner");
+    let load = Load::start(port, &pam_token, CLIENTS, "Restart Partner", false);
     std::thread::sleep(Duration::from_millis(1_000));
     cluster.stop_server(mode);
     let stopped = Instant::now();

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{body, get, post_json_with, status};
 
@@ -62,7 +62,8 @@ impl std::fmt::Debug for Load {
 }
 
 impl Load {
-    pub fn start(port: u16, token: &str, clients: usize, prefix: &str) -> Self {
+    /// With `keyed`, each registration carries its name as its `Idempotency-Key`.
+    pub fn start(port: u16, token: &str, clients: usize, prefix: &str, keyed: bool) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let clients = (0..clients)
             .map(|c| {
@@ -75,7 +76,8 @@ impl Load {
                             break;
                         }
                         let name = format!("{prefix} {c}-{i}");
-                        let outcome = register(port, &token, &name, None);
+                        let key = keyed.then(|| key_of(&name));
+                        let outcome = register(port, &token, &name, key.as_deref());
                         if !matches!(outcome, Outcome::Acknowledged(_)) {
                             // Do not spin while the service is down.
                             std::thread::sleep(Duration::from_millis(20));
@@ -96,6 +98,53 @@ impl Load {
             .into_iter()
             .flat_map(|c| c.join().unwrap())
             .collect()
+    }
+}
+
+/// The `Idempotency-Key` of the registration named `name`.
+pub fn key_of(name: &str) -> String {
+    name.replace(' ', "-")
+}
+
+/// Retries every registration that got no answer with its `Idempotency-Key` (as
+/// [`Load::start`] keyed them), until it is answered: a key still held by an attempt that may
+/// be alive answers 409 `idempotency-key-in-progress`, and is retried until the claim's lease
+/// runs out. The number of registrations retried.
+pub fn settle(port: u16, token: &str, outcomes: &mut [(String, Outcome)]) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut retried = 0;
+    for (name, outcome) in outcomes.iter_mut() {
+        if !matches!(outcome, Outcome::NoAnswer) {
+            continue;
+        }
+        retried += 1;
+        *outcome = loop {
+            match register(port, token, name, Some(&key_of(name))) {
+                Outcome::Refused(409, body) if body.contains("idempotency-key-in-progress") => {
+                    assert!(Instant::now() < deadline, "{name} stays in progress");
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Outcome::NoAnswer => {
+                    assert!(Instant::now() < deadline, "{name} gets no answer");
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                answered => break answered,
+            }
+        };
+    }
+    retried
+}
+
+/// Waits up to 20 s for the read models to fold the whole log (`/ready` shows no lag).
+pub fn wait_caught_up(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let ready = get(port, "/api/v1/ready", None).unwrap_or_default();
+        if status(&ready) == 200 && ready.contains("\"projection_lag_events\":0") {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the read models lag: {ready}");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -61,6 +61,16 @@ pub fn serve(db: &str, port: u16) -> Child {
 /// `channel-ledger serve` on `db` and `port`, its JSON logs appended to `log` for a failure's
 /// message.
 pub fn serve_logged(db: &str, port: u16, log: &std::path::Path) -> Child {
+    serve_logged_with(db, port, log, &[])
+}
+
+/// [`serve_logged`] with extra environment variables, e.g. `LEDGER_IDEMPOTENCY_LEASE`.
+pub fn serve_logged_with(
+    db: &str,
+    port: u16,
+    log: &std::path::Path,
+    env: &[(&str, &str)],
+) -> Child {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -71,6 +81,7 @@ pub fn serve_logged(db: &str, port: u16, log: &std::path::Path) -> Child {
         .env("DATABASE_URL", db)
         .env("LEDGER_BIND", format!("127.0.0.1:{port}"))
         .env("LEDGER_LOG_FORMAT", "json")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(file)
         .spawn()
