@@ -119,6 +119,15 @@ async fn the_first_pam_assignment_schedules_qar_1_ninety_days_later_caused_by_th
     assert_eq!(stream[0].event_type, "QarScheduled");
     let pam_assigned = assigned.body["events"][0]["event_id"].as_str().unwrap();
     assert_eq!(stream[0].metadata["causation_id"], pam_assigned);
+    // The answer lists both appends, the schedule last: its position is the one to wait for.
+    let listed: Vec<&str> = assigned.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["PamAssigned", "QarScheduled"]);
+    assert_eq!(assigned.body["events"][1]["position"], stream[0].position);
     assert_eq!(
         stream[0].metadata["authority"],
         "qar.schedule as Manager of Southeast"

@@ -160,7 +160,8 @@ pub async fn reclassify(
     ))
 }
 
-/// Assign or reassign the partner's PAM.
+/// Assign or reassign the partner's PAM. The first assignment also schedules QAR 1 (due 90 days
+/// later); the answer lists that event after the assignment.
 #[utoipa::path(post, path = "/api/v1/partners/{id}/pam", tag = "partners", request_body = AssignPam,
     params(("id" = Uuid, Path, description = "Partner id"),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
@@ -176,9 +177,13 @@ pub async fn assign_pam(
     let at = when(&state, b.effective_at, b.backdate_reason)?;
     let pam = crate::directory::pam_candidate(&state.ledger, b.pam_id, at.at()).await?;
     let command = PartnerCommand::AssignPam { pam };
-    let accepted = run(&state, &auth, &request, id, at.clone(), command, None).await?;
-    // The first assignment starts the QAR cadence; a failure there is logged, not answered.
-    crate::routes::qars::schedule_after_assignment(&state, &auth.actor, &request, id, &at).await;
+    let mut accepted = run(&state, &auth, &request, id, at.clone(), command, None).await?;
+    // The first assignment starts the QAR cadence: the answer lists those events too, so a read
+    // with the last position sees the schedule. A failure there is logged, not answered.
+    let scheduled =
+        crate::routes::qars::schedule_after_assignment(&state, &auth.actor, &request, id, &at)
+            .await;
+    accepted.events.extend(scheduled);
     Ok(Json(accepted))
 }
 

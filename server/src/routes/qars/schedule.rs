@@ -10,13 +10,14 @@ use channel_ledger_domain::partner::PartnerId;
 use channel_ledger_domain::qar::{permission_for, QarCommand, QarSeries};
 use channel_ledger_domain::{Actor, EffectiveTime};
 
-use crate::commands::{actor_at, execute, metadata, CommandAccepted, RequestMeta};
+use crate::commands::{actor_at, execute, metadata, AppendedEvent, CommandAccepted, RequestMeta};
 use crate::directory::aggregate_as_of;
 use crate::facts::{first_pam_assignment, partner_facts_at};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-/// After a PAM assignment: schedules the series if it is not yet. A failure does not undo the
+/// After a PAM assignment: schedules the series if it is not yet, and answers the events that
+/// appended, for the assignment's answer to list with its own. A failure does not undo the
 /// assignment; it is logged here (it is not answered) and repaired by the next QAR open.
 pub async fn schedule_after_assignment(
     state: &AppState,
@@ -24,14 +25,18 @@ pub async fn schedule_after_assignment(
     request: &RequestMeta,
     id: PartnerId,
     at: &EffectiveTime,
-) {
-    if let Err(e) = schedule_if_missing(state, current, request, id, at).await {
-        tracing::warn!(
-            partner.id = %id,
-            problem.code = e.code,
-            problem.detail = %e.detail,
-            "QAR cadence not scheduled after the PAM assignment; the next QAR open will schedule it"
-        );
+) -> Vec<AppendedEvent> {
+    match schedule_if_missing(state, current, request, id, at).await {
+        Ok(scheduled) => scheduled.map(|s| s.events).unwrap_or_default(),
+        Err(e) => {
+            tracing::warn!(
+                partner.id = %id,
+                problem.code = e.code,
+                problem.detail = %e.detail,
+                "QAR cadence not scheduled after the PAM assignment; the next QAR open will schedule it"
+            );
+            Vec::new()
+        }
     }
 }
 
