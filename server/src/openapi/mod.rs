@@ -24,7 +24,10 @@ pub enum CommandErrors {
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(ProblemDetails),
     /// The record's state forbids it, or another change was committed first (re-read and retry),
-    /// or a request with the same Idempotency-Key is still in progress.
+    /// or a request with the same Idempotency-Key is still in progress
+    /// (`idempotency-key-in-progress`, with `Retry-After`: until the attempt's lease runs out),
+    /// or a retry took this attempt's key over (`idempotency-key-taken-over`), or an earlier
+    /// attempt recorded the request but its answer cannot be rebuilt (`idempotency-key-applied`).
     #[response(status = 409, content_type = "application/problem+json")]
     Conflict(ProblemDetails),
     /// The body is over 1 MiB.
