@@ -13,10 +13,11 @@
 //! id, the ones the answer lists; a command never accepts a body that is not one well-formed JSON
 //! object without repeated keys, nor a negative amount of money.
 //!
-//! The generated run is on SQLite (`HOSTILE_CASES`, default 1,200 cases); a fixed corpus — each
-//! leaf of each body swept with targeted values, each body wrecked each way, each path and query
-//! parameter made hostile, and the baseline body sent to every record the world was given for
-//! it — runs on both backends (`HOSTILE_DEBUG=<part of a URI>` prints the corpus's answers there).
+//! The generated run is on SQLite (`HOSTILE_CASES`, default 1,200 cases;
+//! `HOSTILE_BACKEND=postgres` runs it on PostgreSQL instead, for longer hunts). A fixed corpus —
+//! each leaf of each body swept with targeted values, each body wrecked each way, each path and
+//! query parameter made hostile, and the baseline body sent to every record the world was given
+//! for it — runs on both backends (`HOSTILE_DEBUG=<part of a URI>` prints its answers there).
 //!
 //! Duplicate keys (`{"a":1,"a":2}`): serde would refuse some (struct fields) and let the last win
 //! in others (maps, ignored values). A ledger must not silently pick one of two conflicting
@@ -31,7 +32,7 @@ use axum::body::Body;
 use axum::http::Method;
 use channel_ledger_store::Ledger;
 use channel_ledger_tests::http::{partner_body, TestApp, SOUTHEAST};
-use channel_ledger_tests::{on_both_backends, sqlite_ledger};
+use channel_ledger_tests::{on_both_backends, postgres_ledger, sqlite_ledger};
 use hostile_support::strategies::{any_case, ends_a_record, fixed_cases, fresh_cases, render};
 use hostile_support::{send_and_check, Tally, World, BODY_LIMIT};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -66,6 +67,12 @@ fn report(what: &str, tally: &Tally, started: std::time::Instant) {
 fn generated_hostile_requests_get_a_problem_never_a_server_error_nor_a_partial_write() {
     let rt = runtime();
     let world = rt.block_on(async {
+        if std::env::var("HOSTILE_BACKEND").is_ok_and(|b| b == "postgres") {
+            let ledger = postgres_ledger()
+                .await
+                .expect("HOSTILE_BACKEND=postgres needs LEDGER_TEST_PG_URL");
+            return World::build(ledger, None).await;
+        }
         let (ledger, dir) = sqlite_ledger().await;
         World::build(ledger, Some(dir)).await
     });

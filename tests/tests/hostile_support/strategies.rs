@@ -32,6 +32,8 @@ pub struct Case {
     /// Which of the callers allowed (modulo their number).
     pub caller: usize,
     pub idempotency: Idempotency,
+    /// An `Authorization` header sent instead of the caller's token (empty: none at all).
+    pub authorization: Option<Vec<u8>>,
 }
 
 /// What is done to the rendered body's bytes.
@@ -635,6 +637,30 @@ fn content_type() -> BoxedStrategy<ContentType> {
     .boxed()
 }
 
+/// `Authorization` headers that name no one active: none, other schemes, a token that was
+/// never issued, bytes that are not text, one of 8 KiB.
+pub fn hostile_authorizations() -> Vec<Vec<u8>> {
+    vec![
+        Vec::new(),
+        b"Bearer".to_vec(),
+        b"Bearer ".to_vec(),
+        format!("Bearer clt_{}", "0".repeat(64)).into_bytes(),
+        b"Basic YWxhZGRpbjpvcGVuc2VzYW1l".to_vec(),
+        b"Bearer \xff\xfe".to_vec(),
+        format!("Bearer {}", "a".repeat(8 * 1024)).into_bytes(),
+        b"Bearer clt_%00".to_vec(),
+        b"Bearer  clt_ x".to_vec(),
+    ]
+}
+
+fn authorization() -> BoxedStrategy<Option<Vec<u8>>> {
+    prop_oneof![
+        60 => Just(None),
+        1 => select(hostile_authorizations()).prop_map(Some),
+    ]
+    .boxed()
+}
+
 fn idempotency() -> BoxedStrategy<Idempotency> {
     prop_oneof![
         12 => Just(Idempotency::None),
@@ -842,11 +868,18 @@ pub fn case(world: &World, index: usize) -> BoxedStrategy<Case> {
         body,
         wreck(),
         content_type(),
-        any::<usize>(),
-        idempotency(),
+        (any::<usize>(), idempotency(), authorization()),
     )
         .prop_map(
-            move |(binding, path, query, body, wreck, content_type, caller, idempotency)| Case {
+            move |(
+                binding,
+                path,
+                query,
+                body,
+                wreck,
+                content_type,
+                (caller, idempotency, authorization),
+            )| Case {
                 endpoint: index,
                 binding,
                 path,
@@ -856,6 +889,7 @@ pub fn case(world: &World, index: usize) -> BoxedStrategy<Case> {
                 content_type,
                 caller,
                 idempotency,
+                authorization,
             },
         )
         .boxed()
@@ -887,13 +921,15 @@ pub fn render(world: &World, case: &Case) -> Sent {
     let callers = world.pools.callers_for(endpoint, record);
     let caller = callers[case.caller % callers.len()];
     let request_id = request_id();
-    let mut headers: Vec<(String, Vec<u8>)> = vec![
-        (
-            "authorization".into(),
-            format!("Bearer {}", caller.token).into_bytes(),
-        ),
-        ("x-request-id".into(), request_id.clone().into_bytes()),
-    ];
+    let authorization = case
+        .authorization
+        .clone()
+        .unwrap_or_else(|| format!("Bearer {}", caller.token).into_bytes());
+    let mut headers: Vec<(String, Vec<u8>)> =
+        vec![("x-request-id".into(), request_id.clone().into_bytes())];
+    if !authorization.is_empty() {
+        headers.push(("authorization".into(), authorization));
+    }
     let mut body = case.body.as_ref().map(Json::render).unwrap_or_default();
     match &case.wreck {
         Wreck::None => {}
@@ -1159,6 +1195,7 @@ pub fn fresh_cases(world: &World, index: usize, runner: &mut TestRunner) -> Vec<
             content_type: ContentType::Json,
             caller: 0,
             idempotency: Idempotency::None,
+            authorization: None,
         })
         .collect()
 }
@@ -1198,6 +1235,7 @@ pub fn fixed_cases(world: &World, index: usize, runner: &mut TestRunner) -> Vec<
         content_type: ContentType::Json,
         caller: 0,
         idempotency: Idempotency::None,
+        authorization: None,
     };
     let mut cases = vec![plain.clone()];
     if let Some(shape) = &endpoint.body {
@@ -1298,6 +1336,13 @@ pub fn fixed_cases(world: &World, index: usize, runner: &mut TestRunner) -> Vec<
                 (param.name.clone(), "1".to_owned()),
                 (param.name.clone(), "%FF".to_owned()),
             ],
+            ..plain.clone()
+        });
+    }
+    if endpoint.secured {
+        let hostile = hostile_authorizations();
+        cases.push(Case {
+            authorization: Some(hostile[index % hostile.len()].clone()),
             ..plain.clone()
         });
     }
