@@ -50,6 +50,9 @@ impl Ledger {
         aggregate_type: &str,
         aggregate_id: &str,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
+        if let Some(scanner) = &self.scanner {
+            return scanner.read_stream(aggregate_type, aggregate_id).await;
+        }
         match &self.db {
             Db::Sqlite(pool) => {
                 let sql = format!(
@@ -200,6 +203,11 @@ impl Ledger {
         aggregate_id: &str,
         after_sequence: i64,
     ) -> Result<Vec<SerializedEvent>, StoreError> {
+        if let Some(scanner) = &self.scanner {
+            return scanner
+                .stream_events(aggregate_type, aggregate_id, after_sequence)
+                .await;
+        }
         let sql = format!(
             "SELECT {SERIALIZED_COLUMNS} FROM events e \
              WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.sequence > $3 \

@@ -9,6 +9,7 @@ use sqlx::types::Json;
 use sqlx::Row;
 use uuid::Uuid;
 
+use crate::raw::RawEvent;
 use crate::{sqlite_text, StoreError};
 
 /// One event of the log.
@@ -101,7 +102,35 @@ pub(crate) fn serialized_from_sqlite(row: &SqliteRow) -> Result<SerializedEvent,
     })
 }
 
-fn sequence_from_db(sequence: i64) -> Result<usize, StoreError> {
+/// A stored JSON text, parsed.
+pub(crate) fn json(what: &'static str, text: &str) -> Result<serde_json::Value, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        what,
+        detail: e.to_string(),
+    })
+}
+
+impl TryFrom<RawEvent> for RecordedEvent {
+    type Error = StoreError;
+
+    fn try_from(raw: RawEvent) -> Result<Self, StoreError> {
+        Ok(Self {
+            payload: json("payload", &raw.payload)?,
+            metadata: json("metadata", &raw.metadata)?,
+            position: raw.position,
+            event_id: raw.event_id,
+            aggregate_type: raw.aggregate_type,
+            aggregate_id: raw.aggregate_id,
+            sequence: raw.sequence,
+            event_type: raw.event_type,
+            event_version: raw.event_version,
+            effective_at: raw.effective_at,
+            recorded_at: raw.recorded_at,
+        })
+    }
+}
+
+pub(crate) fn sequence_from_db(sequence: i64) -> Result<usize, StoreError> {
     usize::try_from(sequence).map_err(|_| StoreError::Corrupt {
         what: "sequence",
         detail: format!("{sequence} is not a stream position"),

@@ -13,7 +13,10 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Row};
 use sqlx::sqlite::SqliteConnectOptions;
 
+use cqrs_es::persist::SerializedEvent;
+
 use crate::raw::RawEvent;
+use crate::record::{self, RecordedEvent};
 use crate::{sqlite_text, StoreError};
 
 /// How long a scan waits when the file is busy (only WAL recovery blocks a reader).
@@ -24,6 +27,16 @@ const GLOBAL_PAGE: &str = "SELECT p.position, e.event_id, e.aggregate_type, e.ag
     e.recorded_at \
     FROM event_positions p JOIN events e ON e.id = p.event_id \
     WHERE p.position > ?1 ORDER BY p.position LIMIT ?2";
+
+const STREAM_EVENTS: &str = "SELECT aggregate_type, aggregate_id, sequence, event_type, \
+    event_version, payload, metadata FROM events \
+    WHERE aggregate_type = ?1 AND aggregate_id = ?2 AND sequence > ?3 ORDER BY sequence";
+
+const STREAM_RECORDED: &str = "SELECT p.position, e.event_id, e.aggregate_type, \
+    e.aggregate_id, e.sequence, e.event_type, e.event_version, e.payload, e.metadata, \
+    e.effective_at, e.recorded_at \
+    FROM events e JOIN event_positions p ON p.event_id = e.id \
+    WHERE e.aggregate_type = ?1 AND e.aggregate_id = ?2 ORDER BY e.sequence";
 
 /// Read-only connections to one SQLite file, kept between scans.
 #[derive(Debug)]
@@ -53,17 +66,7 @@ impl Scanner {
         after: i64,
         limit: u32,
     ) -> Result<Vec<RawEvent>, StoreError> {
-        let scanner = Arc::clone(self);
-        match tokio::task::spawn_blocking(move || scanner.global_page(after, limit)).await {
-            Ok(page) => page,
-            // A blocking task is only cancelled when the runtime shuts down.
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        }
-    }
-
-    fn global_page(&self, after: i64, limit: u32) -> Result<Vec<RawEvent>, StoreError> {
-        let connection = self.connection()?;
-        let page = (|| {
+        self.run(move |connection| {
             let mut statement = connection.prepare_cached(GLOBAL_PAGE)?;
             let mut rows = statement.query((after, i64::from(limit)))?;
             let mut page = Vec::with_capacity(limit.min(10_000) as usize);
@@ -71,12 +74,71 @@ impl Scanner {
                 page.push(raw_event(row)?);
             }
             Ok(page)
-        })();
-        self.idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(connection);
-        page
+        })
+        .await
+    }
+
+    /// One stream's events after `after_sequence`, to load an aggregate: one blocking call
+    /// instead of a channel message per row.
+    pub(crate) async fn stream_events(
+        self: &Arc<Self>,
+        aggregate_type: &str,
+        aggregate_id: &str,
+        after_sequence: i64,
+    ) -> Result<Vec<SerializedEvent>, StoreError> {
+        let key = (aggregate_type.to_owned(), aggregate_id.to_owned());
+        self.run(move |connection| {
+            let mut statement = connection.prepare_cached(STREAM_EVENTS)?;
+            let mut rows = statement.query((&key.0, &key.1, after_sequence))?;
+            let mut events = Vec::new();
+            while let Some(row) = rows.next()? {
+                events.push(serialized_event(row)?);
+            }
+            Ok(events)
+        })
+        .await
+    }
+
+    /// Every event of one stream with its position and times, by sequence.
+    pub(crate) async fn read_stream(
+        self: &Arc<Self>,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let key = (aggregate_type.to_owned(), aggregate_id.to_owned());
+        self.run(move |connection| {
+            let mut statement = connection.prepare_cached(STREAM_RECORDED)?;
+            let mut rows = statement.query((&key.0, &key.1))?;
+            let mut events = Vec::new();
+            while let Some(row) = rows.next()? {
+                events.push(raw_event(row)?.try_into()?);
+            }
+            Ok(events)
+        })
+        .await
+    }
+
+    /// Runs `read` on a pooled read-only connection on a blocking thread.
+    async fn run<T: Send + 'static>(
+        self: &Arc<Self>,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let scanner = Arc::clone(self);
+        let work = move || {
+            let connection = scanner.connection()?;
+            let result = read(&connection);
+            scanner
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(connection);
+            result
+        };
+        match tokio::task::spawn_blocking(work).await {
+            Ok(result) => result,
+            // A blocking task is only cancelled when the runtime shuts down.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     }
 
     fn connection(&self) -> Result<Connection, StoreError> {
@@ -99,6 +161,21 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     )?;
     connection.busy_timeout(BUSY_TIMEOUT)?;
     Ok(connection)
+}
+
+fn serialized_event(row: &Row<'_>) -> Result<SerializedEvent, StoreError> {
+    let sequence: i64 = row.get(2)?;
+    let payload: String = row.get(5)?;
+    let metadata: String = row.get(6)?;
+    Ok(SerializedEvent {
+        aggregate_type: row.get(0)?,
+        aggregate_id: row.get(1)?,
+        sequence: record::sequence_from_db(sequence)?,
+        event_type: row.get(3)?,
+        event_version: row.get(4)?,
+        payload: record::json("payload", &payload)?,
+        metadata: record::json("metadata", &metadata)?,
+    })
 }
 
 fn raw_event(row: &Row<'_>) -> Result<RawEvent, StoreError> {
