@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use axum::body::{to_bytes, Bytes};
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Query, Request};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -59,6 +59,28 @@ where
         })?;
         parse(&bytes).map(JsonBody)
     }
+}
+
+/// Middleware over the protected API: a query parameter given more than once
+/// (`?as_of=2025-01-01&as_of=2026-01-01`) is refused with 422 `duplicate-query-parameter`
+/// naming it, as a repeated key of a body is; readers would otherwise answer for the last one
+/// alone, silently.
+pub async fn single_query_values(req: Request, next: Next) -> Response {
+    if let Some(name) = repeated_query_parameter(req.uri()) {
+        let detail = format!("the query parameter `{name}` is given more than once; give it once");
+        return ApiError::invalid("duplicate-query-parameter", name, detail).into_response();
+    }
+    next.run(req).await
+}
+
+/// The first query parameter of `uri` named twice (names compared once percent-decoded).
+fn repeated_query_parameter(uri: &axum::http::Uri) -> Option<String> {
+    let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri).ok()?;
+    let mut seen = HashSet::new();
+    pairs
+        .into_iter()
+        .map(|(name, _)| name)
+        .find(|name| !seen.insert(name.clone()))
 }
 
 /// Middleware over the API: an error answered without a problem body — axum's own rejections,
@@ -358,6 +380,18 @@ mod tests {
             field_of(r#"{"name":"a","count":1} x"#).0,
             StatusCode::BAD_REQUEST
         );
+    }
+
+    #[test]
+    fn a_query_parameter_named_twice_is_found_once_decoded() {
+        let repeated = |uri: &str| repeated_query_parameter(&uri.parse().unwrap());
+        assert_eq!(
+            repeated("/a?as_of=1&axis=x&as_of=2").as_deref(),
+            Some("as_of")
+        );
+        assert_eq!(repeated("/a?as%5Fof=1&as_of=2").as_deref(), Some("as_of"));
+        assert_eq!(repeated("/a?limit=1&after=0"), None);
+        assert_eq!(repeated("/a"), None);
     }
 
     #[test]

@@ -22,7 +22,8 @@
 //! Duplicate keys (`{"a":1,"a":2}`): serde would refuse some (struct fields) and let the last win
 //! in others (maps, ignored values). A ledger must not silently pick one of two conflicting
 //! values, so the JSON extractor refuses any repeated key, at any depth, with 422
-//! `duplicate-key` naming it (`duplicate_keys_are_refused_naming_the_key`).
+//! `duplicate-key` naming it (`duplicate_keys_are_refused_naming_the_key`); a query parameter
+//! given twice is refused the same way (`duplicate-query-parameter`).
 
 mod hostile_support;
 
@@ -206,6 +207,35 @@ async fn duplicate_keys_are_refused_naming_the_key() {
     assert_eq!(r.code(), "duplicate-key");
     assert_eq!(app.head().await, head_after_register, "nothing appended");
     assert_eq!(head_after_register, head + 1, "only the registration");
+}
+
+#[tokio::test]
+async fn a_query_parameter_given_twice_is_refused_naming_it() {
+    let app = TestApp::sqlite().await;
+    let cast = app.cast().await;
+    let token = Some(cast.cxo.token.as_str());
+    for (uri, field) in [
+        (
+            "/api/v1/portfolio?as_of=2025-01-01&as_of=2026-01-01",
+            "as_of",
+        ),
+        ("/api/v1/events?limit=1&after=0&limit=2", "limit"),
+        ("/api/v1/events?limit=1&li%6Dit=2", "limit"),
+    ] {
+        let r = app.get(uri, token).await;
+        assert_eq!(r.problem(422).as_deref(), Some(field), "{uri}: {}", r.text);
+        assert_eq!(r.code(), "duplicate-query-parameter");
+    }
+    // Without a token it is still the token that is missing.
+    app.get("/api/v1/events?limit=1&limit=2", None)
+        .await
+        .problem(401);
+    assert_eq!(
+        app.get("/api/v1/events?limit=1&after=0", token)
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]

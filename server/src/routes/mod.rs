@@ -111,10 +111,12 @@ pub fn registered() -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// The API, with authentication (then idempotency) in front of the protected routes.
+/// The API, with authentication (then idempotency, then the one-value-per-query-parameter rule)
+/// in front of the protected routes.
 pub fn api_router(state: AppState) -> Router<AppState> {
     let protected = protected()
         .router
+        .route_layer(from_fn(crate::extract::single_query_values))
         .route_layer(from_fn_with_state(
             state.clone(),
             crate::idempotency::idempotency,

@@ -675,6 +675,9 @@ pub async fn send_and_check(
         return Ok(response);
     }
     let endpoint = &world.endpoints[sent.endpoint];
+    if endpoint.secured && repeats_a_query_parameter(&sent.uri) {
+        return fail("an answer for one of two values of a repeated query parameter");
+    }
     if endpoint.body.is_some() && !sent.acceptable_body {
         return fail("a command accepted a body that is not a well-formed JSON object without duplicate keys");
     }
@@ -737,6 +740,20 @@ pub async fn send_and_check(
         }
     }
     Ok(response)
+}
+
+/// Whether `uri`'s query names a parameter twice (names as written: the generators never
+/// write one name two ways).
+fn repeats_a_query_parameter(uri: &str) -> bool {
+    let Some((_, query)) = uri.split_once('?') else {
+        return false;
+    };
+    let mut seen = BTreeSet::new();
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+        .any(|name| !seen.insert(name))
 }
 
 /// The first string of `value` holding a control character other than a line break or a tab.
