@@ -11,7 +11,8 @@ use crate::routes::{delegations, events, health, ledger, partners, raps, staff, 
 /// Errors any command (POST) may answer.
 #[derive(Debug, IntoResponses)]
 pub enum CommandErrors {
-    /// Malformed JSON.
+    /// Malformed JSON (`malformed-json`), or a path parameter that is not text once
+    /// percent-decoded (`invalid-path-parameter`).
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(ProblemDetails),
     /// No valid bearer token, or its owner has left.
@@ -36,7 +37,8 @@ pub enum CommandErrors {
     /// The body is not JSON.
     #[response(status = 415, content_type = "application/problem+json")]
     UnsupportedMediaType(ProblemDetails),
-    /// A field is missing, unknown, of the wrong type or invalid; `field` names it.
+    /// A field is missing, unknown, repeated (`duplicate-key`), of the wrong type or invalid;
+    /// `field` names it.
     #[response(status = 422, content_type = "application/problem+json")]
     Unprocessable(ProblemDetails),
     #[response(status = 500, content_type = "application/problem+json")]
@@ -51,6 +53,9 @@ pub enum CommandErrors {
 /// Errors any read may answer.
 #[derive(Debug, IntoResponses)]
 pub enum ReadErrors {
+    /// A path parameter that is not text once percent-decoded (`invalid-path-parameter`).
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(ProblemDetails),
     /// No valid bearer token, or its owner has left.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(ProblemDetails),
@@ -60,7 +65,7 @@ pub enum ReadErrors {
     /// No such record, or outside the caller's territory.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(ProblemDetails),
-    /// A query parameter is invalid; `field` names it.
+    /// A query parameter is invalid or given twice (`duplicate-query-parameter`); `field` names it.
     #[response(status = 422, content_type = "application/problem+json")]
     Unprocessable(ProblemDetails),
     #[response(status = 500, content_type = "application/problem+json")]
