@@ -496,8 +496,11 @@ pub fn value(shape: &Shape, pools: &Arc<Pools>) -> BoxedStrategy<Json> {
             }
         }
         Shape::Array(item) => prop_oneof![
-            12 => proptest::collection::vec(value(item, pools), 0..3).prop_map(Json::Arr),
-            1 => one_of(wrong_types()),
+            24 => proptest::collection::vec(value(item, pools), 0..3).prop_map(Json::Arr),
+            2 => one_of(wrong_types()),
+            // Long but each item valid: thousands of named accounts, plays, settlements.
+            1 => (value(item, pools), 1_000usize..4_000)
+                .prop_map(|(one, n)| Json::Arr(vec![one; n])),
         ]
         .boxed(),
         Shape::OneOf(alternatives) => {
