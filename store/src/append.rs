@@ -6,25 +6,19 @@ use channel_ledger_domain::metadata::EFFECTIVE_AT_KEY;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::SerializedEvent;
 use sqlx::types::Json;
-use sqlx::Row;
 use uuid::Uuid;
 
-use crate::chain::sqlite::Placed;
-use crate::chain::{self, canonical_json, Linked};
+use crate::chain::canonical_json;
 use crate::ledger::{Db, Ledger};
-use crate::sqlite_write::{self, WriteTx};
-use crate::{idempotency, sequencer, sqlite_text, Claim, StoreError};
+use crate::sqlite_append::{AppendError, NewRow};
+use crate::{idempotency, sequencer, Claim, StoreError};
 
 /// The unique key whose violation means "someone appended to this stream first".
 const STREAM_SEQUENCE_KEY: &str = "events_stream_sequence_key";
 /// SQLite reports the key by its columns rather than its name.
-const SQLITE_STREAM_SEQUENCE_COLUMNS: &str =
+pub(crate) const SQLITE_STREAM_SEQUENCE_COLUMNS: &str =
     "events.aggregate_type, events.aggregate_id, events.sequence";
-/// SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
-const SQLITE_UNIQUE_CODES: [&str; 2] = ["2067", "1555"];
 const PG_UNIQUE_VIOLATION: &str = "23505";
-/// The in-process key SQLite appends hold ([`Ledger::lock`]).
-const SQLITE_APPEND_KEY: &str = "sqlite-append";
 
 /// An event checked and ready to insert.
 struct NewEvent<'a> {
@@ -63,6 +57,25 @@ impl<'a> NewEvent<'a> {
         })
     }
 
+    /// The row the SQLite appender inserts, with the texts the link covers.
+    fn row(&self) -> Result<NewRow, StoreError> {
+        let e = self.event;
+        let texts = JsonTexts::of(e)?;
+        Ok(NewRow {
+            event_id: self.event_id,
+            aggregate_type: e.aggregate_type.clone(),
+            aggregate_id: e.aggregate_id.clone(),
+            sequence: self.sequence,
+            event_type: e.event_type.clone(),
+            event_version: e.event_version.clone(),
+            payload: texts.payload,
+            metadata: texts.metadata,
+            canonical_payload: texts.canonical_payload,
+            canonical_metadata: texts.canonical_metadata,
+            effective_at: self.effective_at,
+        })
+    }
+
     fn conflict(&self) -> StoreError {
         StoreError::Conflict {
             aggregate_type: self.event.aggregate_type.clone(),
@@ -74,13 +87,9 @@ impl<'a> NewEvent<'a> {
     /// Maps the stream key's violation to a conflict; any other error passes through.
     fn classify(&self, err: sqlx::Error) -> StoreError {
         if let Some(db) = err.as_database_error() {
-            let code = db.code();
-            let code = code.as_deref().unwrap_or_default();
-            let is_stream_key = (code == PG_UNIQUE_VIOLATION
-                && db.constraint() == Some(STREAM_SEQUENCE_KEY))
-                || (SQLITE_UNIQUE_CODES.contains(&code)
-                    && db.message().contains(SQLITE_STREAM_SEQUENCE_COLUMNS));
-            if is_stream_key {
+            if db.code().as_deref() == Some(PG_UNIQUE_VIOLATION)
+                && db.constraint() == Some(STREAM_SEQUENCE_KEY)
+            {
                 return self.conflict();
             }
         }
@@ -108,24 +117,27 @@ impl Ledger {
             .map(NewEvent::prepare)
             .collect::<Result<Vec<_>, _>>()?;
         match &self.db {
-            Db::Sqlite(pool) => {
-                // Appenders queue here rather than in SQLite's busy handler, which sleeps in
-                // steps of milliseconds while the write lock is held (one process owns the file).
-                let writer = self.lock(SQLITE_APPEND_KEY).await?;
-                let appended = append_sqlite(pool, &events, claim).await;
-                writer.release().await;
-                appended
+            Db::Sqlite(_) => {
+                let appender = self.appender.as_ref().expect("a SQLite ledger has a file");
+                let rows = events
+                    .iter()
+                    .map(NewEvent::row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                match appender.append(rows, claim).await {
+                    Ok(()) => Ok(()),
+                    Err(AppendError::Taken(i)) => Err(events[i].conflict()),
+                    Err(AppendError::Store(err)) => Err(err),
+                }
             }
             Db::Postgres(pool) => append_postgres(pool, &events, claim).await,
         }
     }
 }
 
-/// `INSERT INTO events (…) VALUES (…), (…), …` for `n` events with `?` or `$n` placeholders.
-/// On PostgreSQL one statement is atomic on its own, so a command's events need no explicit
-/// transaction: that saves the BEGIN and COMMIT round trips. SQLite numbers and links them in the
-/// same transaction, begun IMMEDIATE so it holds the write lock from the start.
-fn insert_statement(n: usize, numbered: bool, returning: &str) -> String {
+/// `INSERT INTO events (…) VALUES ($1, …), ($10, …), …` for `n` events. One statement is
+/// atomic on its own, so a command's events need no explicit transaction: that saves the BEGIN
+/// and COMMIT round trips.
+fn insert_statement(n: usize, returning: &str) -> String {
     const COLUMNS: usize = 9;
     let mut sql = String::from(
         "INSERT INTO events (event_id, aggregate_type, aggregate_id, sequence, event_type, \
@@ -137,11 +149,7 @@ fn insert_statement(n: usize, numbered: bool, returning: &str) -> String {
             if col > 0 {
                 sql.push_str(", ");
             }
-            if numbered {
-                sql.push_str(&format!("${}", row * COLUMNS + col + 1));
-            } else {
-                sql.push('?');
-            }
+            sql.push_str(&format!("${}", row * COLUMNS + col + 1));
         }
         sql.push(')');
     }
@@ -158,109 +166,8 @@ fn classify(events: &[NewEvent<'_>], err: sqlx::Error) -> StoreError {
 /// transaction that the attempt still holds the claim (src/idempotency.rs).
 type ClaimHeld = Option<(Uuid, i32)>;
 
-async fn append_sqlite(
-    pool: &sqlx::SqlitePool,
-    events: &[NewEvent<'_>],
-    claim: ClaimHeld,
-) -> Result<(), StoreError> {
-    let texts = events
-        .iter()
-        .map(|new| JsonTexts::of(new.event))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut tx = WriteTx::acquire(pool).await?;
-    match append_linked(tx.conn(), events, &texts, claim).await {
-        Ok(()) => {
-            tx.committed();
-            Ok(())
-        }
-        Err(err) => {
-            tx.abandon().await;
-            Err(err)
-        }
-    }
-}
-
-/// Two calls: begin, read the head and insert the events with the times the database gave them;
-/// then number and link them after the head, and commit. The write lock is taken first, so the
-/// head stays the head until the commit.
-async fn append_linked(
-    conn: &mut sqlx::SqliteConnection,
-    events: &[NewEvent<'_>],
-    texts: &[JsonTexts],
-    claim: ClaimHeld,
-) -> Result<(), StoreError> {
-    let sql = format!(
-        "{}{}; {}",
-        sqlite_write::BEGIN,
-        chain::sqlite::HEAD,
-        insert_statement(events.len(), false, " RETURNING id, event_id, recorded_at")
-    );
-    let mut query = sqlx::query(&sql);
-    for (new, texts) in events.iter().zip(texts) {
-        let e = new.event;
-        query = query
-            .bind(new.event_id.hyphenated().to_string())
-            .bind(&e.aggregate_type)
-            .bind(&e.aggregate_id)
-            .bind(new.sequence)
-            .bind(&e.event_type)
-            .bind(&e.event_version)
-            .bind(&texts.payload)
-            .bind(&texts.metadata)
-            .bind(sqlite_text::instant(new.effective_at));
-    }
-    let (head, rows): (Vec<_>, Vec<_>) = query
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|err| classify(events, err))?
-        .into_iter()
-        .partition(|row| row.try_column("link").is_ok());
-    let head = chain::sqlite::head_from(head.first())?;
-    // Positions follow the command's order of events, each linked to the one before.
-    let mut previous = head.hash;
-    let mut placed = Vec::with_capacity(events.len());
-    for ((new, texts), position) in events.iter().zip(texts).zip(head.position + 1..) {
-        let event_id = new.event_id.hyphenated().to_string();
-        let row = rows
-            .iter()
-            .find(|row| {
-                row.try_get::<&str, _>("event_id")
-                    .is_ok_and(|id| id == event_id)
-            })
-            .ok_or_else(|| StoreError::Corrupt {
-                what: "appended event",
-                detail: format!("the insert did not return event {event_id}"),
-            })?;
-        let e = new.event;
-        let link = Linked {
-            position,
-            event_id: new.event_id,
-            aggregate_type: &e.aggregate_type,
-            aggregate_id: &e.aggregate_id,
-            sequence: new.sequence,
-            event_type: &e.event_type,
-            event_version: &e.event_version,
-            payload: &texts.canonical_payload,
-            metadata: &texts.canonical_metadata,
-            effective_at: new.effective_at,
-            recorded_at: sqlite_text::parse_instant("recorded_at", row.try_get("recorded_at")?)?,
-        }
-        .link_after(&previous);
-        placed.push(Placed {
-            position,
-            row_id: row.try_get("id")?,
-            link,
-        });
-        previous = link;
-    }
-    if let Some((claim_id, attempt)) = claim {
-        idempotency::fence_sqlite(&mut *conn, claim_id, attempt).await?;
-    }
-    chain::sqlite::place(conn, &placed, sqlite_write::COMMIT).await
-}
-
 /// An event's payload and metadata as SQLite stores them, and in the canonical form its link
-/// covers.
+/// covers (PostgreSQL's sequencer computes its links itself).
 struct JsonTexts {
     payload: String,
     metadata: String,
@@ -292,7 +199,7 @@ async fn append_postgres(
     events: &[NewEvent<'_>],
     claim: ClaimHeld,
 ) -> Result<(), StoreError> {
-    let sql = insert_statement(events.len(), true, " RETURNING id");
+    let sql = insert_statement(events.len(), " RETURNING id");
     let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for new in events {
         let e = new.event;

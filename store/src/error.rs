@@ -11,9 +11,13 @@ pub enum StoreError {
     /// The database could not be reached (connection, IO, pool exhausted or closed).
     #[error("database unavailable: {0}")]
     Unavailable(#[source] sqlx::Error),
-    /// A bulk scan of the SQLite log failed (docs/adr/0008-bulk-reads.md).
-    #[error("scanning the SQLite log failed: {0}")]
-    Scan(#[from] rusqlite::Error),
+    /// SQLite through rusqlite failed: a scan, a stream read or an append
+    /// (docs/adr/0008-bulk-reads.md).
+    #[error("SQLite failed: {0}")]
+    Sqlite(#[source] rusqlite::Error),
+    /// A ledger lives in a file: an in-memory SQLite database is refused.
+    #[error("an in-memory SQLite database cannot hold a ledger: name a file (sqlite://<path>)")]
+    SqliteInMemory,
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Holds the URL's scheme only: the rest may contain a password.
@@ -56,7 +60,7 @@ pub enum StoreError {
     StorageRefused {
         fault: StorageFault,
         #[source]
-        source: sqlx::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -148,10 +152,29 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::WorkerCrashed => Self::Unavailable(err),
             sqlx::Error::Database(ref db) => match classify(db.as_ref()) {
                 Some(CodeClass::Unavailable) => Self::Unavailable(err),
-                Some(CodeClass::Storage(fault)) => Self::StorageRefused { fault, source: err },
+                Some(CodeClass::Storage(fault)) => Self::StorageRefused {
+                    fault,
+                    source: Box::new(err),
+                },
                 None => Self::Database(err),
             },
             err => Self::Database(err),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        let code = match &err {
+            rusqlite::Error::SqliteFailure(e, _) => Some(e.extended_code),
+            _ => None,
+        };
+        match code.and_then(classify_sqlite_code) {
+            Some(CodeClass::Storage(fault)) => Self::StorageRefused {
+                fault,
+                source: Box::new(err),
+            },
+            _ => Self::Sqlite(err),
         }
     }
 }

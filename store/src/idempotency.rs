@@ -369,24 +369,10 @@ impl Ledger {
     }
 }
 
-/// Inside a SQLite append's transaction, for events appended under an idempotency claim:
-/// checks that `attempt` still holds claim `claim_id` and marks the claim as having appended.
-/// Fails with [`StoreError::IdempotencyClaimLost`] when a retry has taken it over since.
-pub(crate) async fn fence_sqlite(
-    conn: &mut sqlx::SqliteConnection,
-    claim_id: Uuid,
-    attempt: i32,
-) -> Result<(), StoreError> {
-    let held = sqlx::query(FENCE)
-        .bind(claim_id.hyphenated().to_string())
-        .bind(attempt)
-        .execute(conn)
-        .await?
-        .rows_affected();
-    fenced(held, claim_id, attempt)
-}
-
-/// [`fence_sqlite`] on PostgreSQL: the update takes the claim's row lock, so a takeover waits
+/// Inside an append's transaction, for events appended under an idempotency claim: checks that
+/// `attempt` still holds claim `claim_id` and marks the claim as having appended. Fails with
+/// [`StoreError::IdempotencyClaimLost`] when a retry has taken it over since. (SQLite's appender
+/// runs [`FENCE`] itself.) On PostgreSQL the update takes the claim's row lock, so a takeover waits
 /// for the append's transaction, or the append for the takeover's (and then finds the claim
 /// lost).
 pub(crate) async fn fence_postgres(
@@ -403,10 +389,10 @@ pub(crate) async fn fence_postgres(
     fenced(held, claim_id, attempt)
 }
 
-const FENCE: &str = "UPDATE idempotency_keys SET appended = TRUE \
+pub(crate) const FENCE: &str = "UPDATE idempotency_keys SET appended = TRUE \
                      WHERE claim_id = $1 AND attempt = $2 AND status_code IS NULL";
 
-fn fenced(held: u64, claim_id: Uuid, attempt: i32) -> Result<(), StoreError> {
+pub(crate) fn fenced(held: u64, claim_id: Uuid, attempt: i32) -> Result<(), StoreError> {
     if held == 1 {
         Ok(())
     } else {

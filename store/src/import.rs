@@ -249,7 +249,7 @@ async fn write_sqlite(conn: &mut SqliteConnection, batch: &[LogEntry]) -> Result
             })
         })
         .collect::<Result<Vec<_>, ImportError>>()?;
-    chain::sqlite::place(conn, &placed, "").await?;
+    chain::sqlite::place(conn, &placed).await?;
     Ok(())
 }
 

@@ -14,11 +14,12 @@ use sqlx::sqlite::{
 
 use crate::chain;
 use crate::lock::Locks;
+use crate::sqlite_append::Appender;
 use crate::sqlite_scan::Scanner;
 use crate::{Backend, LedgerRepository, StoreError};
 
 /// How long a SQLite writer waits for the write lock before giving up.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a PostgreSQL query waits for a connection. While the server is down, sqlx keeps
 /// retrying a refused connection until this runs out (its default is 30 s): a request then
 /// fails with [`StoreError::Unavailable`] after this long rather than hanging for half a minute.
@@ -32,6 +33,8 @@ pub struct Ledger {
     pub(crate) locks: Arc<Locks>,
     /// SQLite files only: connections for bulk scans of the log, outside sqlx.
     pub(crate) scanner: Option<Arc<Scanner>>,
+    /// SQLite's writer connection (`sqlite_append.rs`); `None` on PostgreSQL.
+    pub(crate) appender: Option<Arc<Appender>>,
     /// How long an attempt holds an idempotency key before a retry may take it over.
     pub(crate) idempotency_lease: Duration,
 }
@@ -77,14 +80,19 @@ impl Ledger {
             Db::Sqlite(_) => None,
             Db::Postgres(pool) => Some(pool.options().get_max_connections()),
         });
-        let scanner = match &db {
-            Db::Sqlite(pool) => Scanner::for_file(&pool.connect_options()),
-            Db::Postgres(_) => None,
+        let (scanner, appender) = match &db {
+            Db::Sqlite(pool) => {
+                let options = pool.connect_options();
+                let scanner = Scanner::for_file(&options).ok_or(StoreError::SqliteInMemory)?;
+                (Some(scanner), Some(Appender::new(options.get_filename())))
+            }
+            Db::Postgres(_) => (None, None),
         };
         Ok(Self {
             db,
             locks,
             scanner,
+            appender,
             idempotency_lease: crate::DEFAULT_IDEMPOTENCY_LEASE,
         })
     }

@@ -31,9 +31,9 @@ mod record;
 mod repository;
 mod sequencer;
 mod snapshots;
+mod sqlite_append;
 mod sqlite_scan;
 mod sqlite_text;
-mod sqlite_write;
 mod tokens;
 
 pub use backend::Backend;

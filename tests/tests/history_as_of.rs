@@ -238,7 +238,10 @@ async fn the_api_portfolio_as_of_sees_writes_made_after_the_history_loaded() {
     assert_eq!(elsewhere.status, 200, "{}", elsewhere.text);
     assert_eq!(elsewhere.body["partners"], json!([]));
     let beyond = app
-        .get(&format!("{path}&min_position=1000000"), Some(&cast.cxo.token))
+        .get(
+            &format!("{path}&min_position=1000000"),
+            Some(&cast.cxo.token),
+        )
         .await;
     assert_eq!(beyond.problem(422).as_deref(), Some("min_position"));
 }

@@ -1,9 +1,8 @@
 //! SQLite's side of the chain. One writer at a time, so the append transaction itself numbers
-//! its events and links them after the head it read; a ledger written before the chain existed
-//! gets its links once, when it is opened.
+//! its events and links them after the head it read (`sqlite_append.rs`); a ledger written
+//! before the chain existed gets its links once, when it is opened.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::slots::sqlite_slots;
 use super::{ChainHead, Link};
@@ -19,35 +18,16 @@ pub(crate) struct Placed {
     pub link: Link,
 }
 
-/// Selects the last position and its link (no row for an empty log): the statement an append
-/// sends ahead of its insert, in the same call.
+/// Selects the last position and its link (no row for an empty log): what an append links after.
 pub(crate) const HEAD: &str = "SELECT p.position, c.link FROM event_positions p \
      LEFT JOIN event_chain c ON c.position = p.position \
      ORDER BY p.position DESC LIMIT 1";
 
-/// The chain's head from the row [`HEAD`] returned, if any.
-pub(crate) fn head_from(row: Option<&SqliteRow>) -> Result<ChainHead, StoreError> {
-    let Some(row) = row else {
-        return Ok(ChainHead::EMPTY);
-    };
-    let position: i64 = row.try_get("position")?;
-    let link: Option<Vec<u8>> = row.try_get("link")?;
-    let hash = link
-        .as_deref()
-        .and_then(Link::from_slice)
-        .ok_or_else(|| StoreError::Corrupt {
-            what: "hash chain",
-            detail: format!("the last position, {position}, has no valid link"),
-        })?;
-    Ok(ChainHead { position, hash })
-}
-
-/// Writes positions and links in one call of two statements (and `then`, e.g. a COMMIT), in
-/// the caller's transaction.
+/// Writes positions and links in one call of two statements, in the caller's transaction (an
+/// import's; appends place theirs in `sqlite_append.rs`).
 pub(crate) async fn place(
     conn: &mut SqliteConnection,
     placed: &[Placed],
-    then: &str,
 ) -> Result<(), StoreError> {
     if placed.is_empty() {
         return Ok(());
@@ -55,7 +35,7 @@ pub(crate) async fn place(
     let values = vec!["(?, ?)"; placed.len()].join(", ");
     let sql = format!(
         "INSERT INTO event_positions (position, event_id) VALUES {values}; \
-         INSERT INTO event_chain (position, link) VALUES {values}{then}"
+         INSERT INTO event_chain (position, link) VALUES {values}"
     );
     let mut query = sqlx::query(&sql);
     for p in placed {
