@@ -15,7 +15,7 @@ use channel_ledger_tests::demo::DemoLedger;
 use channel_ledger_tests::{postgres_ledger, sqlite_ledger};
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
-use replay_support::{day, expected, whole_log, Program};
+use replay_support::{block_on, day, expected, whole_log, Program};
 
 /// The readers compared: the whole program, one territory, and one PAM's own partners.
 fn readers(log: &[LedgerEvent]) -> Vec<(Scope, Option<StaffId>)> {
@@ -138,14 +138,6 @@ async fn check(ops: Vec<(Op, i64)>) {
     history.catch_up(&ledger).await.unwrap();
     let log = whole_log(&ledger).await;
     compare(&ledger, &history, &log, 1).await;
-}
-
-fn block_on(f: impl std::future::Future<Output = ()>) {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f);
 }
 
 proptest! {

@@ -15,7 +15,7 @@ use channel_ledger_store::Ledger;
 use channel_ledger_tests::sqlite_ledger;
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
-use replay_support::{day, expected, whole_log, Program};
+use replay_support::{block_on, day, expected, whole_log, Program};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -137,14 +137,6 @@ async fn check(ops: Vec<(Op, i64)>) {
     assert_eq!(effective_now, expected(&log, Axis::Effective, far));
 
     check_partners(&ledger, &log, &partners).await;
-}
-
-fn block_on(f: impl std::future::Future<Output = ()>) {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f);
 }
 
 proptest! {

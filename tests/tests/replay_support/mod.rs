@@ -19,6 +19,15 @@ use cqrs_es::CqrsFramework;
 
 pub const TERRITORY: &str = "Southeast";
 
+/// Runs a test's async body on a runtime of its own (proptest bodies are synchronous).
+pub fn block_on(f: impl std::future::Future<Output = ()>) {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f);
+}
+
 pub fn day(n: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap() + Duration::days(n)
 }
