@@ -3,10 +3,34 @@
 //! On a fresh ledger it measures commands per second through the real command path (load the
 //! aggregate, decide, append with its global position) at each writer count, and, as the
 //! reference the targets are ratios of, raw single-row inserts of an event-shaped row into the
-//! same database in the same run. Then it writes a realistic log of `--events` events fast,
-//! times a full projection rebuild over it, and times "as of" answers: one partner with
-//! `--partner-events` events through its snapshots, and the whole program's portfolio. Prints a
-//! table, or JSON with `--json`.
+//! same database in the same run. Then it writes a realistic program log of `--events` events
+//! (default 1,000,000; see [`log`] for what is in it), times a full projection rebuild over
+//! it, and times "as of" answers: one partner with `--partner-events` events through its
+//! snapshots, and the whole program's portfolio. Last it starts the real server (`serve`, a
+//! child process) on the database and drives its HTTP reads with 64 clients, reading the
+//! server's resident memory from the kernel. Prints a table, or JSON with `--json`.
+//!
+//! The log's mix at the default size (seed 2026, one run; counts vary by a fraction of a
+//! percent with the day it runs, which sets where the four years end):
+//!
+//! 1,000,000 events; 7,752 partners in 6 territories; 278 staff, of whom 173 PAMs left and
+//! handed their portfolios over; four years of history (the generator stops at the number of
+//! events asked for, here ten days short of the present); 10,874 late corrections (1.09%: tier
+//! changes, reclassifications and named-account results recorded after later events of the
+//! same partner).
+//!
+//! | stream | events | by kind |
+//! |---|---:|---|
+//! | Partner | 65,356 | PartnerReclassified 19,462, PartnerTierChanged 19,100, PamAssigned 17,814, PartnerRegistered 7,752, PartnerOffboarded 1,228 |
+//! | Staff | 451 | StaffJoined 278, StaffLeft 173 |
+//! | QarSeries | 567,147 | CommitmentReviewed 252,310, QarOpened 76,954, QarDiscussionRecorded 76,817, QarPlanLocked 76,707, QarCompleted 76,607, QarScheduled 7,752 |
+//! | Rap | 196,002 | NamedAccountAdvanced 77,246, RapSubmitted 17,702, RapApprovedByManager 16,082, RapDrafted 15,602, RapActivated 15,413, RapClosed 14,231, NamedAccountWon 13,760, NamedAccountLost 12,332, RapRevised 6,076, RapRejected 2,169, RapAmendmentProposed 1,800, RapAmendmentApprovedByManager 1,795, RapAmendmentApproved 1,794 |
+//! | MdfProgramBudget | 18,020 | MdfAllocationGranted 14,079, MdfExemptionRequested 1,281, MdfExemptionApprovedByManager 1,275, MdfExemptionApprovedByCxo 1,274, MdfBudgetRaised 94, MdfBudgetSet 17 |
+//! | MdfFundRequest | 152,880 | MdfProofSubmitted 18,791, MdfActivityAdded 18,724, MdfActivityApproved 18,279, MdfClaimSubmitted 17,185, MdfProofAccepted 16,953, MdfFundRequestSubmitted 15,969, MdfFundRequestDrafted 15,303, MdfFundRequestApproved 15,186, MdfPaymentRecorded 13,801, MdfProofRejected 1,686, MdfFundRequestReturned 706, MdfActivityRejected 297 |
+//! | CohortStrategy | 144 | CohortStrategyReviewed 96, CohortStrategyApproved 24, CohortStrategyRevised 18, CohortStrategyDrafted 6 |
+//!
+//! The commands measure (before the log) adds `--commands` events per writer count, and the one
+//! long-history partner `--partner-events` more (after the rebuild).
 
 mod as_of;
 mod commands;
@@ -34,9 +58,12 @@ pub struct BenchArgs {
     /// Commands per measurement (spread over the writers).
     #[arg(long, default_value_t = 4000)]
     pub commands: usize,
-    /// Events in the generated log the projector rebuilds and "as of" replays.
-    #[arg(long, default_value_t = 200_000)]
+    /// Events in the generated program log the projector rebuilds and "as of" replays.
+    #[arg(long, default_value_t = 1_000_000)]
     pub events: usize,
+    /// Seed of the generated program's choices.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
     /// Events in the history of the one partner timed "as of".
     #[arg(long, default_value_t = 10_000)]
     pub partner_events: usize,
@@ -85,19 +112,20 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     }
     raw::drop_table(&ledger).await?;
 
-    let pams = log::pams(&ledger).await?;
     let started = std::time::Instant::now();
-    let span = log::program(&ledger, &pams, args.events).await?;
+    let program = log::program(&ledger, args.events, args.seed).await?;
     report.push(Row::new(
-        "log written (batched appends)",
+        "log generated and written (batched)",
         1,
-        args.events,
+        program.mix.events,
         started.elapsed(),
     ));
+    report.log = Some(program.mix.clone());
+    let span = program.span;
     let (projector, rows) = rebuild::run(&ledger).await?;
     report.extend(rows);
 
-    let (partner, partner_span) = log::partner(&ledger, &pams, args.partner_events).await?;
+    let (partner, partner_span) = log::partner(&ledger, &program, args.partner_events).await?;
     let id = partner.to_string();
     let rows = as_of::partner(
         &ledger,
@@ -110,8 +138,11 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     .await?;
     report.extend(rows);
     report.extend(as_of::program(&ledger, &span, args.program_dates).await?);
+    let target = http::target(&projector).await?;
     drop(projector);
-    report.push(http::reads(&ledger, args.http_requests).await?);
+    let (reads, server) = http::reads(&ledger, &url, target, args.http_requests).await?;
+    report.push(reads);
+    report.server = Some(server);
     report.print(args.json)
 }
 

@@ -6,6 +6,9 @@ use std::time::Duration;
 use channel_ledger_store::Backend;
 use serde::Serialize;
 
+use super::http::ServerMemory;
+use super::log::Mix;
+
 /// The reference measure, and the one compared with it.
 pub const RAW: &str = "raw single-row INSERT";
 pub const COMMAND: &str = "command (load, decide, append)";
@@ -71,9 +74,13 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// Commands/s divided by raw inserts/s at the same client count (design.md §6 wants ≥ 0.5 at 8).
     pub command_to_raw_ratio: Vec<(usize, f64)>,
-    /// The bench process's peak resident set (Linux's VmHWM), with the whole log, the live model
-    /// and the HTTP load in one process; `None` where the kernel does not say.
+    /// The bench process's peak resident set (Linux's VmHWM): generating the log, the rebuild,
+    /// the "as of" replays and the HTTP clients; `None` where the kernel does not say.
     pub peak_resident_mb: Option<f64>,
+    /// The served process's memory (design.md §6: ≤ 200 MB with 1,000,000 events in the log).
+    pub server: Option<ServerMemory>,
+    /// What the generated program log holds.
+    pub log: Option<Mix>,
 }
 
 impl Report {
@@ -83,6 +90,8 @@ impl Report {
             rows: Vec::new(),
             command_to_raw_ratio: Vec::new(),
             peak_resident_mb: None,
+            server: None,
+            log: None,
         }
     }
 
@@ -147,8 +156,37 @@ impl Report {
                 ratio * 100.0
             )?;
         }
+        if let Some(s) = &self.server {
+            writeln!(
+                out,
+                "server (`serve` child): ready after {:.1} s; resident {:.0} MiB ready, {:.0} MiB \
+                 at most while serving, {:.0} MiB after; peak {:.0} MiB",
+                s.ready_seconds, s.ready_rss_mb, s.serving_rss_mb, s.after_rss_mb, s.peak_rss_mb
+            )?;
+        }
         if let Some(mb) = self.peak_resident_mb {
-            writeln!(out, "peak resident memory: {mb:.0} MiB")?;
+            writeln!(out, "bench process peak resident memory: {mb:.0} MiB")?;
+        }
+        if let Some(mix) = &self.log {
+            writeln!(
+                out,
+                "log: {} events, {} partners, {} staff in {} territories, {} late corrections \
+                 ({:.2}%), effective {} to {}",
+                mix.events,
+                mix.partners,
+                mix.staff,
+                mix.territories,
+                mix.late_corrections,
+                100.0 * mix.late_corrections as f64 / mix.events.max(1) as f64,
+                mix.effective_from.date_naive(),
+                mix.effective_to.date_naive(),
+            )?;
+            let kinds: Vec<String> = mix
+                .by_event
+                .iter()
+                .map(|(kind, n)| format!("{kind} {n}"))
+                .collect();
+            writeln!(out, "log mix: {}", kinds.join(", "))?;
         }
         Ok(())
     }
