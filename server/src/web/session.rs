@@ -143,14 +143,22 @@ pub fn clear_cookie(secure: bool) -> HeaderValue {
 
 /// False when the request names an `Origin` other than the host it was sent to: a form posted
 /// from another site. Browsers send `Origin` on every POST; without one there is no evidence
-/// either way, and the form token decides.
+/// either way, and the form token decides. An `Origin` that is there but cannot be read (not
+/// ASCII, `null`, another scheme than http or https), or a second one, is not "no evidence": each
+/// `Origin` sent must name this host.
 pub fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
     let host = headers.get(HOST).and_then(|v| v.to_str().ok());
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+    headers.get_all(ORIGIN).iter().all(|origin| {
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .filter(|(scheme, _)| {
+                scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+            })
+            .map(|(_, rest)| rest);
+        matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+    })
 }
 
 /// A path (with its query) is only ever a local one: `/…`, never `//host` or a scheme.
@@ -222,5 +230,29 @@ mod tests {
         assert!(same_origin(&h));
         h.insert(ORIGIN, HeaderValue::from_static("https://evil.example"));
         assert!(!same_origin(&h));
+    }
+
+    #[test]
+    fn an_origin_that_cannot_be_read_or_a_second_one_is_not_no_origin() {
+        let mut h = HeaderMap::new();
+        h.insert(HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        let origin = |h: &mut HeaderMap, v: &[u8]| {
+            h.remove(ORIGIN);
+            h.insert(ORIGIN, HeaderValue::from_bytes(v).unwrap());
+        };
+        origin(&mut h, "http://évil.example".as_bytes());
+        assert!(!same_origin(&h), "not ASCII");
+        origin(&mut h, b"http://127.0.0.1:8080\xC3\xA9");
+        assert!(!same_origin(&h), "not ASCII after the host");
+        for other in ["null", "", "127.0.0.1:8080", "ftp://127.0.0.1:8080"] {
+            origin(&mut h, other.as_bytes());
+            assert!(!same_origin(&h), "{other}");
+        }
+        origin(&mut h, b"http://127.0.0.1:8080");
+        h.append(ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!same_origin(&h), "a second Origin of another site");
+        h.remove(HOST);
+        origin(&mut h, b"http://127.0.0.1:8080");
+        assert!(!same_origin(&h), "an Origin and no Host to compare it with");
     }
 }
