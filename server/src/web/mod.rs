@@ -42,6 +42,7 @@ mod sign_in;
 
 pub use session::{csrf_token, SESSION_COOKIE};
 
+use axum::middleware::from_fn;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -65,4 +66,5 @@ pub fn router() -> Router<AppState> {
         .route("/finance", get(finance::page))
         .route("/finance/reconciliation.csv", get(finance::csv))
         .route("/mdf", get(mdf::page))
+        .layer(from_fn(error::pages_only))
 }
