@@ -10,7 +10,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Redirect, Response};
 use channel_ledger_domain::{Actor, Role};
 use sha2::{Digest, Sha256};
@@ -84,10 +84,15 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
+/// The sign-in page, coming back afterwards to the page asked for. A form's target is no page to
+/// come back to (the browser would GET it: 405), so a form sent without a session signs in to
+/// the home page.
 fn to_sign_in(parts: &Parts) -> Response {
+    let page = parts.method == Method::GET || parts.method == Method::HEAD;
     let next = parts
         .uri
         .path_and_query()
+        .filter(|_| page)
         .map_or("/", |p| p.as_str())
         .to_owned();
     let target = if next == "/" {
