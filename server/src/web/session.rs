@@ -175,6 +175,23 @@ pub fn local_path(next: &str) -> Option<&str> {
     ok.then_some(next)
 }
 
+/// A local path as a `Location` header: a URI is ASCII, so what is not printable ASCII (a space,
+/// `/\u{3000}/…`) is percent-encoded, as a browser would before following it.
+pub fn location(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// Percent-encodes everything but unreserved characters and `/`.
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -213,6 +230,15 @@ mod tests {
         ] {
             assert_eq!(local_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_location_is_ascii() {
+        assert_eq!(
+            location("/partners/1?as_of=2025-01-01"),
+            "/partners/1?as_of=2025-01-01"
+        );
+        assert_eq!(location("/\u{3000}/x y"), "/%E3%80%80/x%20y");
     }
 
     #[test]

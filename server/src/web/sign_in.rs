@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use super::error::WebError;
 use super::layout::bare_page;
-use super::session::{clear_cookie, is_https, local_path, same_origin, session_cookie, Session};
+use super::session::{
+    clear_cookie, is_https, local_path, location, same_origin, session_cookie, Session,
+};
 use crate::auth::authenticate;
 use crate::state::AppState;
 
@@ -66,7 +68,7 @@ pub async fn sign_in(
     match authenticate(&state, token).await {
         Ok(auth) => {
             tracing::info!(staff.id = %auth.actor.staff_id, "console session started");
-            let mut response = Redirect::to(next.unwrap_or("/")).into_response();
+            let mut response = Redirect::to(&location(next.unwrap_or("/"))).into_response();
             response
                 .headers_mut()
                 .insert(SET_COOKIE, session_cookie(token, is_https(&headers)));
