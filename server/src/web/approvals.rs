@@ -156,7 +156,7 @@ pub async fn decide(
             };
             let outcome = match form.decision {
                 Verdict::Approve => approve(&state, &session, request, target).await,
-                Verdict::Reject => match Reason::parse(form.reason.as_deref().unwrap_or("")) {
+                Verdict::Reject => match Reason::parse(&typed(form.reason.as_deref())) {
                     Ok(reason) => reject(&state, &session, request, target, reason).await,
                     Err(e) => Err(ApiError::invalid("invalid-reason", "reason", e.to_string())),
                 },
@@ -166,6 +166,16 @@ pub async fn decide(
     };
     let cookie = flash.cookie(&headers);
     Ok(([cookie], Redirect::to("/console/queue")).into_response())
+}
+
+/// A reason as typed in the form's textarea. Browsers send a textarea's line breaks as CRLF
+/// (HTML's form submission normalises them so), and a reason keeps line breaks but refuses
+/// control characters: CR is one. Every CRLF, and any lone CR, is a line break.
+fn typed(reason: Option<&str>) -> String {
+    reason
+        .unwrap_or("")
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
 }
 
 /// The flash for a decision's outcome, once the read models show it.
@@ -331,4 +341,20 @@ async fn reject(
         }
     };
     Ok(vec![accepted])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_typed_in_a_textarea_keeps_its_line_breaks() {
+        let typed = typed(Some("Two issues:\r\n- the venue\r\n- the date\rend"));
+        assert_eq!(typed, "Two issues:\n- the venue\n- the date\nend");
+        assert!(Reason::parse(&typed).is_ok());
+        assert!(
+            Reason::parse("a\0b").is_err(),
+            "other control characters are still refused"
+        );
+    }
 }
