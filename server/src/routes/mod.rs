@@ -16,8 +16,9 @@ pub mod tokens;
 pub mod views;
 
 use axum::handler::Handler;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{self, Router};
 use std::fmt;
 
@@ -131,11 +132,18 @@ pub fn api_router(state: AppState) -> Router<AppState> {
         .layer(from_fn(crate::extract::problems_only))
 }
 
-async fn not_found() -> ApiError {
-    ApiError::not_found(
-        "no-such-route",
-        "there is no such route; see /api/v1/openapi.json",
-    )
+/// A path nothing serves: a problem under `/api`, the console's "Not found" page anywhere else
+/// (a person mistyped, or cut short, an address of the console: `/partners/`).
+async fn not_found(uri: Uri) -> Response {
+    let path = uri.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return ApiError::not_found(
+            "no-such-route",
+            "there is no such route; see /api/v1/openapi.json",
+        )
+        .into_response();
+    }
+    crate::web::not_found()
 }
 
 async fn method_not_allowed() -> ApiError {

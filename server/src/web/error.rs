@@ -63,6 +63,11 @@ impl IntoResponse for WebError {
     }
 }
 
+/// The console's "Not found" page, for a path nothing serves.
+pub fn not_found() -> Response {
+    WebError(ApiError::not_found("no-such-page", "there is no such page")).into_response()
+}
+
 /// Middleware over the console: an error answered without a page of ours — axum's own
 /// rejections, which are a line of plain text or nothing — is answered as the error page for its
 /// status, saying in words what was wrong with the form. Pages and redirects pass untouched.

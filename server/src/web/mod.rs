@@ -40,6 +40,7 @@ mod queue;
 mod session;
 mod sign_in;
 
+pub use error::not_found;
 pub use session::{csrf_token, SESSION_COOKIE};
 
 use axum::middleware::from_fn;
