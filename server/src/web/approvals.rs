@@ -164,7 +164,7 @@ pub async fn decide(
             report(&state, &item, form.decision, outcome).await
         }
     };
-    let cookie = flash.cookie(&headers);
+    let cookie = flash.cookie(&headers, &session);
     Ok(([cookie], Redirect::to("/console/queue")).into_response())
 }
 

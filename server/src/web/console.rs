@@ -163,7 +163,7 @@ pub async fn queue(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let console = load(&state, &session).await?;
-    let taken = Flash::take(&headers);
+    let taken = Flash::take(&headers, &session);
     let body = queue::render(&console.queue, &session);
     let html = render(
         &session,
