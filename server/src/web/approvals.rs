@@ -157,8 +157,12 @@ pub async fn decide(
             let outcome = match form.decision {
                 Verdict::Approve => approve(&state, &session, request, target).await,
                 Verdict::Reject => match Reason::parse(&typed(form.reason.as_deref())) {
-                    Ok(reason) => reject(&state, &session, request, target, reason).await,
-                    Err(e) => Err(ApiError::invalid("invalid-reason", "reason", e.to_string())),
+                    Ok(reason) => reject(&state, &session, request, target, reason)
+                        .await
+                        .map_err(Stopped::from),
+                    Err(e) => {
+                        Err(ApiError::invalid("invalid-reason", "reason", e.to_string()).into())
+                    }
                 },
             };
             report(&state, &item, form.decision, outcome).await
@@ -178,34 +182,62 @@ fn typed(reason: Option<&str>) -> String {
         .replace('\r', "\n")
 }
 
-/// The flash for a decision's outcome, once the read models show it.
+/// A decision that stopped at a refusal, with the commands accepted before it. Only a fund
+/// request's approval is more than one command (one per activity, as the API takes them): if
+/// someone else decides one of its activities between two of ours, ours stops there, and what it
+/// approved before stays approved.
+#[derive(Debug)]
+struct Stopped {
+    accepted: Vec<CommandAccepted>,
+    of: usize,
+    error: ApiError,
+}
+
+impl From<ApiError> for Stopped {
+    fn from(error: ApiError) -> Self {
+        Self {
+            accepted: Vec::new(),
+            of: 1,
+            error,
+        }
+    }
+}
+
+/// The flash for a decision's outcome, once the read models show it. It says "Approved" or
+/// "Rejected" exactly when something was appended, and what.
 async fn report(
     state: &AppState,
     item: &WorkflowItem,
     verdict: Verdict,
-    outcome: Result<Vec<CommandAccepted>, ApiError>,
+    outcome: Result<Vec<CommandAccepted>, Stopped>,
 ) -> Flash {
-    match outcome {
-        Ok(accepted) => {
-            let last = accepted
-                .iter()
-                .flat_map(|a| a.events.iter().map(|e| e.position))
-                .max();
-            if let Some(position) = last {
-                state.projector.wait_for(position, WAIT_FOR_POSITION).await;
-            }
-            let done = match verdict {
-                Verdict::Approve => "Approved",
-                Verdict::Reject => "Rejected",
-            };
-            Flash::Done(format!(
-                "{done} {} “{}”.",
-                kind_label(item.kind),
-                item.subject
-            ))
+    let (accepted, stopped) = match outcome {
+        Ok(accepted) => (accepted, None),
+        Err(s) if s.accepted.is_empty() => {
+            return Flash::Refused(format!("Not decided: {}", s.error.detail));
         }
-        Err(e) => Flash::Refused(format!("Not decided: {}", e.detail)),
+        Err(s) => (s.accepted, Some((s.of, s.error))),
+    };
+    let last = accepted
+        .iter()
+        .flat_map(|a| a.events.iter().map(|e| e.position))
+        .max();
+    if let Some(position) = last {
+        state.projector.wait_for(position, WAIT_FOR_POSITION).await;
     }
+    let done = match verdict {
+        Verdict::Approve => "Approved",
+        Verdict::Reject => "Rejected",
+    };
+    let what = format!("{} “{}”", kind_label(item.kind), item.subject);
+    Flash::Done(match stopped {
+        None => format!("{done} {what}."),
+        Some((of, e)) => format!(
+            "{done} {} of the {of} activities of {what}, then stopped: {}",
+            accepted.len(),
+            e.detail
+        ),
+    })
 }
 
 async fn approve(
@@ -213,7 +245,7 @@ async fn approve(
     session: &Session,
     request: RequestMeta,
     target: Target,
-) -> Result<Vec<CommandAccepted>, ApiError> {
+) -> Result<Vec<CommandAccepted>, Stopped> {
     let (state, auth) = (State(state.clone()), session.auth.clone());
     match target {
         Target::Rap { id, step } => {
@@ -261,7 +293,8 @@ async fn approve(
         Target::FundRequest { id, pending } => {
             // Every activity still undecided, for what was asked: one command each, as the API
             // takes them; the last one approves the request.
-            let mut accepted = Vec::with_capacity(pending.len());
+            let of = pending.len();
+            let mut accepted = Vec::with_capacity(of);
             for (activity, amount) in pending {
                 let body = mdf::review::ApproveActivity {
                     amount,
@@ -271,15 +304,24 @@ async fn approve(
                     backdate_reason: None,
                 };
                 let path = Path((id.clone(), activity));
-                let Json(a) = mdf::review::approve_activity(
+                let approved = mdf::review::approve_activity(
                     state.clone(),
                     auth.clone(),
                     request.clone(),
                     path,
                     JsonBody(body),
                 )
-                .await?;
-                accepted.push(a);
+                .await;
+                match approved {
+                    Ok(Json(a)) => accepted.push(a),
+                    Err(error) => {
+                        return Err(Stopped {
+                            accepted,
+                            of,
+                            error,
+                        })
+                    }
+                }
             }
             Ok(accepted)
         }
