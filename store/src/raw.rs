@@ -99,6 +99,99 @@ impl Ledger {
     }
 }
 
+impl Ledger {
+    /// [`Ledger::read_stream`] without parsing payloads: every committed event of one stream,
+    /// by sequence, with its position and times, payload and metadata as the JSON text stored.
+    /// For readers that decode straight into the domain's types (a partner's live timeline).
+    /// On PostgreSQL this waits (boundedly) for just-committed events to be sequenced.
+    #[tracing::instrument(skip_all, fields(db.backend = %self.backend(), aggregate.r#type = aggregate_type, aggregate.id = aggregate_id), err)]
+    pub async fn read_stream_raw(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        if let Some(scanner) = &self.scanner {
+            return scanner.read_stream_raw(aggregate_type, aggregate_id).await;
+        }
+        let Db::Postgres(pool) = &self.db else {
+            // An in-memory SQLite database (tests): no scanner can open it.
+            return self
+                .read_stream(aggregate_type, aggregate_id)
+                .await?
+                .into_iter()
+                .map(RawEvent::try_from)
+                .collect();
+        };
+        // A LEFT JOIN so an unsequenced event is noticed rather than silently left out.
+        let sql = "SELECT p.position, e.event_id, e.aggregate_type, e.aggregate_id, e.sequence, \
+             e.event_type, e.event_version, e.payload::text AS payload, \
+             e.metadata::text AS metadata, e.effective_at, e.recorded_at \
+             FROM events e LEFT JOIN event_positions p ON p.event_id = e.id \
+             WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 ORDER BY e.sequence";
+        let mut backoff = sequencer::Backoff::new();
+        loop {
+            let rows = sqlx::query(sql)
+                .bind(aggregate_type)
+                .bind(aggregate_id)
+                .fetch_all(pool)
+                .await?;
+            let positions = rows
+                .iter()
+                .map(|row| row.try_get::<Option<i64>, _>("position"))
+                .collect::<Result<Vec<_>, _>>()?;
+            if positions.iter().all(Option::is_some) {
+                return rows
+                    .iter()
+                    .zip(positions)
+                    .map(|(row, position)| {
+                        Ok(RawEvent {
+                            position: position.unwrap_or_default(),
+                            event_id: row.try_get("event_id")?,
+                            aggregate_type: row.try_get("aggregate_type")?,
+                            aggregate_id: row.try_get("aggregate_id")?,
+                            sequence: row.try_get("sequence")?,
+                            event_type: row.try_get("event_type")?,
+                            event_version: row.try_get("event_version")?,
+                            payload: row.try_get("payload")?,
+                            metadata: row.try_get("metadata")?,
+                            effective_at: row.try_get("effective_at")?,
+                            recorded_at: row.try_get("recorded_at")?,
+                        })
+                    })
+                    .collect();
+            }
+            sequencer::sequence(pool).await?;
+            backoff.pause().await?;
+        }
+    }
+}
+
+impl TryFrom<crate::record::RecordedEvent> for RawEvent {
+    type Error = StoreError;
+
+    fn try_from(e: crate::record::RecordedEvent) -> Result<Self, Self::Error> {
+        let text = |what: &'static str, v: &serde_json::Value| {
+            serde_json::to_string(v).map_err(|err| StoreError::Corrupt {
+                what,
+                detail: err.to_string(),
+            })
+        };
+        Ok(Self {
+            payload: text("payload", &e.payload)?,
+            metadata: text("metadata", &e.metadata)?,
+            position: e.position,
+            event_id: e.event_id,
+            aggregate_type: e.aggregate_type,
+            aggregate_id: e.aggregate_id,
+            sequence: e.sequence,
+            event_type: e.event_type,
+            event_version: e.event_version,
+            effective_at: e.effective_at,
+            recorded_at: e.recorded_at,
+        })
+    }
+}
+
 fn select(payload: &str, metadata: &str) -> String {
     format!(
         "SELECT p.position, e.event_id, e.aggregate_type, e.aggregate_id, e.sequence, \

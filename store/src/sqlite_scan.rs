@@ -127,6 +127,25 @@ impl Scanner {
         .await
     }
 
+    /// [`Scanner::read_stream`] with payload and metadata left as JSON text.
+    pub(crate) async fn read_stream_raw(
+        self: &Arc<Self>,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        let key = (aggregate_type.to_owned(), aggregate_id.to_owned());
+        self.run(move |connection| {
+            let mut statement = connection.prepare_cached(STREAM_RECORDED)?;
+            let mut rows = statement.query((&key.0, &key.1))?;
+            let mut events = Vec::new();
+            while let Some(row) = rows.next()? {
+                events.push(raw_event(row)?);
+            }
+            Ok(events)
+        })
+        .await
+    }
+
     /// Runs `read` on a pooled read-only connection on a blocking thread, once one of the
     /// [`READERS`] is free.
     async fn run<T: Send + 'static>(

@@ -17,6 +17,7 @@ channel_ledger_tests::on_both_backends!(
     appended_events_read_back_with_metadata_and_both_times,
     positions_are_dense_ascending_and_page_without_gaps,
     the_raw_scan_reads_the_same_log_as_read_global,
+    a_raw_stream_read_is_the_stream_as_text,
     stream_ids_list_streams_in_order_of_first_appearance,
     a_stale_command_is_refused_as_a_conflict_and_appends_nothing,
     concurrent_commands_on_one_aggregate_never_share_a_sequence,
@@ -143,6 +144,49 @@ async fn the_raw_scan_reads_the_same_log_as_read_global(ledger: &Ledger) {
     }
     let positions: Vec<i64> = middle.iter().map(|e| e.position).collect();
     assert_eq!(positions, vec![3, 4, 5]);
+}
+
+async fn a_raw_stream_read_is_the_stream_as_text(ledger: &Ledger) {
+    // Arrange: two streams interleaved, one value with escapes.
+    let cqrs = counter_cqrs(ledger);
+    let mut meta = metadata_at(Utc::now() - Duration::days(1));
+    meta.insert("reason".into(), "a \"late\" entry\\n".into());
+    for id in ["a", "b", "a"] {
+        cqrs.execute_with_metadata(id, CounterCommand::AddEach(vec![1, 2]), meta.clone())
+            .await
+            .unwrap();
+    }
+
+    // Act
+    let stream = ledger.read_stream("Counter", "a").await.unwrap();
+    let raw = ledger.read_stream_raw("Counter", "a").await.unwrap();
+    let nobody = ledger.read_stream_raw("Counter", "nobody").await.unwrap();
+
+    // Assert: the same events in the same order, payload and metadata as their JSON text.
+    assert_eq!(raw.len(), 4);
+    assert_eq!(raw.len(), stream.len());
+    for (raw, event) in raw.iter().zip(&stream) {
+        assert_eq!(
+            (raw.position, raw.event_id, raw.sequence),
+            (event.position, event.event_id, event.sequence)
+        );
+        assert_eq!(raw.aggregate_id, "a");
+        assert_eq!(
+            (&raw.event_type, &raw.event_version),
+            (&event.event_type, &event.event_version)
+        );
+        let payload: serde_json::Value = serde_json::from_str(&raw.payload).unwrap();
+        let metadata: serde_json::Value = serde_json::from_str(&raw.metadata).unwrap();
+        assert_eq!(
+            (payload, metadata),
+            (event.payload.clone(), event.metadata.clone())
+        );
+        assert_eq!(
+            (raw.effective_at, raw.recorded_at),
+            (event.effective_at, event.recorded_at)
+        );
+    }
+    assert!(nobody.is_empty());
 }
 
 async fn positions_are_dense_ascending_and_page_without_gaps(ledger: &Ledger) {

@@ -9,13 +9,19 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use channel_ledger_domain::mdf::FundRequest;
+use channel_ledger_domain::partner::Partner;
+use channel_ledger_domain::qar::QarSeries;
+use channel_ledger_domain::rap::Rap;
 use channel_ledger_projections::views::{
     handover_brief, partner_profile, partner_timeline, HandoverBrief, PartnerProfileView, Scope,
     TimelineEntry, TimelineKind,
 };
 use channel_ledger_projections::{LedgerEvent, ProgramModel};
-use channel_ledger_replay::{partner_events, Axis, PartnerSnapshots};
+use channel_ledger_replay::{Axis, PartnerSnapshots};
+use channel_ledger_store::Ledger;
 use chrono::{DateTime, Utc};
+use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -198,15 +204,9 @@ pub async fn timeline_view(
         None => {
             let names = streams_of(state, scope, id).await?;
             let position = names.position;
-            let read = partner_events(&state.ledger, &names, id)
-                .await
-                .map_err(replay_error)?;
+            let mut own = own_events(&state.ledger, &names, id).await?;
             // Only what the model has folded: its names and sentences must know every event.
-            let mut own: Vec<LedgerEvent> = read
-                .own
-                .into_iter()
-                .filter(|e| e.position <= position)
-                .collect();
+            own.retain(|e| e.position <= position);
             own.sort_by_key(|e| e.position);
             let entries = state
                 .projector
@@ -216,6 +216,34 @@ pub async fn timeline_view(
         }
     };
     Ok((entries.ok_or_else(not_found)?, position))
+}
+
+/// The partner's own events — its `Partner` and `QarSeries` streams and the RAPs and fund
+/// requests `names` lists — decoded straight from the stored JSON text. The live timeline reads
+/// its names from the live model, so unlike [`channel_ledger_replay::partner_events`] it reads no context streams (PAMs'
+/// staff streams, every cohort strategy): those were half the rows and all thrown away.
+async fn own_events(
+    ledger: &Ledger,
+    names: &ProgramModel,
+    id: &str,
+) -> Result<Vec<LedgerEvent>, ApiError> {
+    let entry = names.partners.get(id).ok_or_else(not_found)?;
+    let mut streams = vec![(Partner::TYPE, id), (QarSeries::TYPE, id)];
+    streams.extend(entry.raps.iter().map(|r| (Rap::TYPE, r.as_str())));
+    streams.extend(
+        entry
+            .fund_requests
+            .iter()
+            .map(|r| (FundRequest::TYPE, r.as_str())),
+    );
+    let mut events = Vec::new();
+    for (aggregate_type, stream) in streams {
+        for raw in ledger.read_stream_raw(aggregate_type, stream).await? {
+            let event = LedgerEvent::try_from(&raw).map_err(|e| replay_error(e.into()))?;
+            events.push(event);
+        }
+    }
+    Ok(events)
 }
 
 fn parse_kind(raw: &str) -> Result<TimelineKind, ApiError> {
