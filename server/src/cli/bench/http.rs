@@ -67,7 +67,10 @@ pub async fn target(projector: &Projector) -> anyhow::Result<Target> {
 pub struct ServerMemory {
     /// Seconds from spawning `serve` until `/ready` reported no lag.
     pub ready_seconds: f64,
-    /// Resident set once ready, before any read.
+    /// Seconds from spawning `serve` until its program history (loaded in the background at
+    /// start) answered a portfolio "as of": the reads are timed after it, not beside it.
+    pub history_seconds: f64,
+    /// Resident set once ready and the history loaded, before any read.
     pub ready_rss_mb: f64,
     /// The most resident set seen while the clients read (sampled every 50 ms).
     pub serving_rss_mb: f64,
@@ -97,6 +100,8 @@ pub async fn reads(
         .build_http::<Empty<Bytes>>();
     server.wait_ready(&client).await?;
     let ready_seconds = started.elapsed().as_secs_f64();
+    server.wait_history(&client, &token).await?;
+    let history_seconds = started.elapsed().as_secs_f64();
     let ready_rss_mb = server.memory("VmRSS")?;
 
     let sampling = Arc::new(AtomicBool::new(true));
@@ -118,6 +123,7 @@ pub async fn reads(
     let (samples, took) = load?;
     let memory = ServerMemory {
         ready_seconds,
+        history_seconds,
         ready_rss_mb,
         serving_rss_mb: most.load(Ordering::Relaxed) as f64 / 1024.0,
         after_rss_mb: server.memory("VmRSS")?,
@@ -239,6 +245,21 @@ impl Server {
     }
 
     /// One `/proc/<pid>/status` figure in MiB.
+    /// Asks for the portfolio as of now, which waits for the program history's load.
+    async fn wait_history(&self, client: &HttpClient, token: &str) -> anyhow::Result<()> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let request = Request::get(format!("{}/api/v1/portfolio?as_of={now}", self.base))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Empty::new())?;
+        let response = client.request(request).await?;
+        let status = response.status();
+        response.into_body().collect().await?;
+        if !status.is_success() {
+            bail!("the portfolio as of now answered {status}");
+        }
+        Ok(())
+    }
+
     fn memory(&self, field: &str) -> anyhow::Result<f64> {
         Ok(status_kib(self.pid, field)? as f64 / 1024.0)
     }

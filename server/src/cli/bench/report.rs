@@ -159,9 +159,15 @@ impl Report {
         if let Some(s) = &self.server {
             writeln!(
                 out,
-                "server (`serve` child): ready after {:.1} s; resident {:.0} MiB ready, {:.0} MiB \
-                 at most while serving, {:.0} MiB after; peak {:.0} MiB",
-                s.ready_seconds, s.ready_rss_mb, s.serving_rss_mb, s.after_rss_mb, s.peak_rss_mb
+                "server (`serve` child): ready after {:.1} s, program history loaded after {:.1} s; \
+                 resident {:.0} MiB then, {:.0} MiB at most while serving, {:.0} MiB after; \
+                 peak {:.0} MiB",
+                s.ready_seconds,
+                s.history_seconds,
+                s.ready_rss_mb,
+                s.serving_rss_mb,
+                s.after_rss_mb,
+                s.peak_rss_mb
             )?;
         }
         if let Some(mb) = self.peak_resident_mb {
