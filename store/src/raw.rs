@@ -166,6 +166,25 @@ impl Ledger {
     }
 }
 
+impl Ledger {
+    /// [`Ledger::read_stream_raw`] of each of `streams` in turn, one after another in the
+    /// answer. On a SQLite file they are read in one blocking call on one connection: a reader
+    /// of a partner's half-dozen streams waits for a connection once, not once per stream.
+    pub async fn read_streams_raw(
+        &self,
+        streams: &[(&str, &str)],
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        if let Some(scanner) = &self.scanner {
+            return scanner.read_streams_raw(streams).await;
+        }
+        let mut events = Vec::new();
+        for (aggregate_type, aggregate_id) in streams {
+            events.extend(self.read_stream_raw(aggregate_type, aggregate_id).await?);
+        }
+        Ok(events)
+    }
+}
+
 impl TryFrom<crate::record::RecordedEvent> for RawEvent {
     type Error = StoreError;
 

@@ -133,13 +133,27 @@ impl Scanner {
         aggregate_type: &str,
         aggregate_id: &str,
     ) -> Result<Vec<RawEvent>, StoreError> {
-        let key = (aggregate_type.to_owned(), aggregate_id.to_owned());
+        self.read_streams_raw(&[(aggregate_type, aggregate_id)])
+            .await
+    }
+
+    /// Several streams' events, stream after stream, in one blocking call.
+    pub(crate) async fn read_streams_raw(
+        self: &Arc<Self>,
+        streams: &[(&str, &str)],
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        let keys: Vec<(String, String)> = streams
+            .iter()
+            .map(|(t, id)| ((*t).to_owned(), (*id).to_owned()))
+            .collect();
         self.run(move |connection| {
             let mut statement = connection.prepare_cached(STREAM_RECORDED)?;
-            let mut rows = statement.query((&key.0, &key.1))?;
             let mut events = Vec::new();
-            while let Some(row) = rows.next()? {
-                events.push(raw_event(row)?);
+            for (aggregate_type, aggregate_id) in &keys {
+                let mut rows = statement.query((aggregate_type, aggregate_id))?;
+                while let Some(row) = rows.next()? {
+                    events.push(raw_event(row)?);
+                }
             }
             Ok(events)
         })

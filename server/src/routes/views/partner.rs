@@ -236,14 +236,12 @@ async fn own_events(
             .iter()
             .map(|r| (FundRequest::TYPE, r.as_str())),
     );
-    let mut events = Vec::new();
-    for (aggregate_type, stream) in streams {
-        for raw in ledger.read_stream_raw(aggregate_type, stream).await? {
-            let event = LedgerEvent::try_from(&raw).map_err(|e| replay_error(e.into()))?;
-            events.push(event);
-        }
-    }
-    Ok(events)
+    ledger
+        .read_streams_raw(&streams)
+        .await?
+        .iter()
+        .map(|raw| LedgerEvent::try_from(raw).map_err(|e| replay_error(e.into())))
+        .collect()
 }
 
 fn parse_kind(raw: &str) -> Result<TimelineKind, ApiError> {
