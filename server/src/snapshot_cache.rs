@@ -17,10 +17,8 @@
 //! reading the streams (a RAP opened meanwhile) may be partly held, and only the model's
 //! `last_activity` passing the stamp proves every one of them was named and read.
 //!
-//! The lock is held only to look up and insert, never while loading; two requests missing the
-//! same partner at once both load it, and the later insert wins.
+//! The cache itself is a [`StampedCache`].
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use channel_ledger_domain::cohort::CohortStrategy;
@@ -29,7 +27,8 @@ use channel_ledger_projections::ProgramModel;
 use channel_ledger_replay::{PartnerSnapshots, ReplayError};
 use channel_ledger_store::Ledger;
 use cqrs_es::Aggregate;
-use tokio::sync::Mutex;
+
+use crate::stamped_cache::{self, StampedCache};
 
 /// How many partners the cache holds before evicting the least recently used.
 pub const CAPACITY: usize = 256;
@@ -44,52 +43,23 @@ struct Stamp {
     context: i64,
 }
 
-impl Stamp {
+impl stamped_cache::Stamp for Stamp {
     fn covers(self, now: Stamp) -> bool {
         now.own <= self.own && now.context <= self.context
     }
 }
 
-struct Entry {
-    snapshots: Arc<PartnerSnapshots>,
-    stamp: Stamp,
-    used: u64,
-}
-
-#[derive(Default)]
-struct Inner {
-    entries: HashMap<String, Entry>,
-    tick: u64,
-}
-
-/// Partner snapshots by partner id, at most `capacity` of them.
-pub struct SnapshotCache {
-    capacity: usize,
-    inner: Mutex<Inner>,
-}
+/// Partner snapshots by partner id.
+#[derive(Debug)]
+pub struct SnapshotCache(StampedCache<Arc<PartnerSnapshots>, Stamp>);
 
 impl Default for SnapshotCache {
     fn default() -> Self {
-        Self::new(CAPACITY)
-    }
-}
-
-impl std::fmt::Debug for SnapshotCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SnapshotCache")
-            .field("capacity", &self.capacity)
-            .finish_non_exhaustive()
+        Self(StampedCache::new(CAPACITY))
     }
 }
 
 impl SnapshotCache {
-    pub fn new(capacity: usize) -> Self {
-        Self {
-            capacity: capacity.max(1),
-            inner: Mutex::default(),
-        }
-    }
-
     /// The partner's snapshots, valid for `live` (the live model, or the part of it that names
     /// the partner's streams: its entry and the cohorts): cached, or loaded and cached.
     #[tracing::instrument(skip_all, fields(partner.id = %partner_id, cache.hit), err)]
@@ -100,55 +70,22 @@ impl SnapshotCache {
         partner_id: &str,
     ) -> Result<Arc<PartnerSnapshots>, ReplayError> {
         let stamp = stamp(ledger, live, partner_id).await?;
-        let cached = {
-            let mut inner = self.inner.lock().await;
-            inner.tick += 1;
-            let tick = inner.tick;
-            inner
-                .entries
-                .get_mut(partner_id)
-                .filter(|e| e.stamp.covers(stamp))
-                .map(|e| {
-                    e.used = tick;
-                    e.snapshots.clone()
-                })
+        let load = async {
+            let snapshots = PartnerSnapshots::load(ledger, live, partner_id, EVERY).await?;
+            Ok::<_, ReplayError>(Arc::new(snapshots))
         };
-        tracing::Span::current().record("cache.hit", cached.is_some());
-        if let Some(snapshots) = cached {
-            return Ok(snapshots);
-        }
-        let snapshots = Arc::new(PartnerSnapshots::load(ledger, live, partner_id, EVERY).await?);
-        let mut inner = self.inner.lock().await;
-        inner.tick += 1;
-        let used = inner.tick;
-        if !inner.entries.contains_key(partner_id) && inner.entries.len() >= self.capacity {
-            let oldest = inner
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.used)
-                .map(|(id, _)| id.clone());
-            if let Some(id) = oldest {
-                inner.entries.remove(&id);
-            }
-        }
-        inner.entries.insert(
-            partner_id.to_owned(),
-            Entry {
-                snapshots: snapshots.clone(),
-                stamp,
-                used,
-            },
-        );
+        let (snapshots, hit) = self.0.get_or_load(partner_id, stamp, load).await?;
+        tracing::Span::current().record("cache.hit", hit);
         Ok(snapshots)
     }
 
     /// How many partners are cached.
-    pub async fn len(&self) -> usize {
-        self.inner.lock().await.entries.len()
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
-    pub async fn is_empty(&self) -> bool {
-        self.len().await == 0
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 

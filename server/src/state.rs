@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use crate::history::HistoryCache;
+use crate::own_events::OwnEventsCache;
 use crate::snapshot_cache::SnapshotCache;
 
 /// "Now", injectable so tests can pin time. Production uses [`system_clock`].
@@ -47,6 +48,8 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// Partners' temporal snapshots, for views as of a moment.
     pub snapshots: Arc<SnapshotCache>,
+    /// Partners' own events, for the live timeline.
+    pub own_events: Arc<OwnEventsCache>,
     /// Every partner's portfolio line, version after version, for the portfolio as of a moment.
     pub history: Arc<HistoryCache>,
 }
@@ -67,6 +70,7 @@ impl AppState {
             projector: Arc::new(projector),
             wake: Arc::new(Notify::new()),
             snapshots: Arc::new(SnapshotCache::default()),
+            own_events: Arc::new(OwnEventsCache::default()),
             history: Arc::new(HistoryCache::default()),
         })
     }

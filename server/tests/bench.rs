@@ -52,7 +52,7 @@ fn a_small_bench_measures_everything_and_reports_the_servers_memory() {
         "command (load, decide, append)",
         "projector rebuild",
         "partner as of, effective axis",
-        "HTTP reads: partner profile, timeline",
+        "HTTP reads: partner profile, timeline (latest 50)",
     ] {
         assert!(
             measures.contains(&measure),

@@ -304,6 +304,93 @@ async fn classification_as_of(app: &TestApp, by: &Staffer, partner: &str, query:
     r.body["classification"].clone()
 }
 
+async fn timeline_types(
+    app: &TestApp,
+    by: &Staffer,
+    partner: &str,
+    min_position: i64,
+) -> Vec<String> {
+    let path = format!("/api/v1/partners/{partner}/timeline?min_position={min_position}");
+    let r = app.get(&path, Some(&by.token)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let entries = r.body["entries"].as_array().unwrap();
+    entries
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_live_timeline_read_from_its_cache_shows_later_events_and_new_streams() {
+    let app = TestApp::sqlite().await;
+    let cast = app.cast().await;
+    let partner = partner_named(&app, &cast.pam, SOUTHEAST, "Bridgeline Co.").await;
+    let tier = change_tier(&app, &cast.pam, &partner, "Gold").await;
+    let before = timeline_types(&app, &cast.pam, &partner, tier).await;
+    assert_eq!(before, ["PartnerRegistered", "PartnerTierChanged"]);
+    assert_eq!(
+        timeline_types(&app, &cast.pam, &partner, tier).await,
+        before
+    );
+    assert_eq!(app.state.own_events.len(), 1);
+
+    // A tier change moves the partner's own stream; a RAP is a stream the cache never read.
+    let platinum = change_tier(&app, &cast.pam, &partner, "Platinum").await;
+    let after = timeline_types(&app, &cast.pam, &partner, platinum).await;
+    assert_eq!(after.len(), 3, "{after:?}");
+    let path = format!("/api/v1/partners/{partner}/raps");
+    let body = json!({"period": "FY26 Q3", "terms": {
+        "named_accounts": [{"name": "Northwind Traders", "domain": "northwind.example"}],
+        "mdf": usd(10_000), "partner_contribution": usd(10_000),
+        "arr_target": usd(200_000), "partner_expected_revenue": usd(50_000)}});
+    let drafted = app.post(&path, Some(&cast.pam.token), &body).await;
+    assert_eq!(drafted.status, 201, "{}", drafted.text);
+    let with_rap = timeline_types(&app, &cast.pam, &partner, position(&drafted)).await;
+    assert_eq!(
+        with_rap.last().map(String::as_str),
+        Some("RapDrafted"),
+        "{with_rap:?}"
+    );
+    assert_eq!(with_rap.len(), 4, "{with_rap:?}");
+    assert_eq!(app.state.own_events.len(), 1);
+
+    // Paged back in time, two entries at a time.
+    let page = |query: String| {
+        let (app, token, partner) = (&app, &cast.pam.token, &partner);
+        async move {
+            let path = format!("/api/v1/partners/{partner}/timeline?{query}");
+            app.get(&path, Some(token)).await
+        }
+    };
+    let newest = page("limit=2".into()).await;
+    assert_eq!(newest.status, 200, "{}", newest.text);
+    let types = |r: &channel_ledger_tests::http::TestResponse| -> Vec<String> {
+        let entries = r.body["entries"].as_array().unwrap();
+        entries
+            .iter()
+            .map(|e| e["event_type"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(types(&newest), with_rap[2..]);
+    let before = newest.body["next_before"]
+        .as_i64()
+        .expect("older entries exist");
+    assert_eq!(newest.body["entries"][0]["position"], before);
+    let oldest = page(format!("limit=2&before={before}")).await;
+    assert_eq!(types(&oldest), with_rap[..2]);
+    assert!(oldest.body["next_before"].is_null(), "{}", oldest.text);
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("before=0", "before"),
+        ("before=x", "before"),
+    ] {
+        let refused = page(query.into()).await;
+        refused.problem(422);
+        assert_eq!(refused.body["field"], field, "{query}: {}", refused.text);
+    }
+}
+
 #[tokio::test]
 async fn a_backdated_correction_after_a_cached_as_of_read_is_seen_on_both_axes() {
     let app = TestApp::sqlite().await;
@@ -336,7 +423,7 @@ async fn a_backdated_correction_after_a_cached_as_of_read_is_seen_on_both_axes()
             "HighPotential"
         );
     }
-    assert_eq!(app.state.snapshots.len().await, 1);
+    assert_eq!(app.state.snapshots.len(), 1);
 
     app.set_now(Some(day(2025, 6, 1)));
     let corrected = classify(json!({

@@ -91,5 +91,6 @@ pub use reconciliation::{
 };
 pub use scope::Scope;
 pub use timeline::{
-    partner_timeline, scoped_timeline, timeline, TimelineActor, TimelineEntry, TimelineKind,
+    partner_timeline, partner_timeline_page, scoped_timeline, timeline, TimelineActor,
+    TimelineEntry, TimelineKind, TimelinePage, TimelineSlice,
 };

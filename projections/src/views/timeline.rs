@@ -71,13 +71,13 @@ pub struct TimelineEntry {
 }
 
 /// Every event of `events` (in their order) as an entry, only those of `filter`'s kind if given.
-pub fn timeline(
-    events: &[LedgerEvent],
+pub fn timeline<'a>(
+    events: impl IntoIterator<Item = &'a LedgerEvent>,
     model: &ProgramModel,
     filter: Option<TimelineKind>,
 ) -> Vec<TimelineEntry> {
     events
-        .iter()
+        .into_iter()
         .filter(|e| filter.is_none_or(|k| TimelineKind::of(&e.event) == k))
         .map(|e| entry(e, model))
         .collect()
@@ -93,16 +93,54 @@ pub fn partner_timeline(
     partner_id: &str,
     filter: Option<TimelineKind>,
 ) -> Option<Vec<TimelineEntry>> {
+    let page = TimelinePage::default();
+    partner_timeline_page(events.iter(), model, scope, partner_id, filter, page).map(|p| p.entries)
+}
+
+/// Which part of a timeline to answer: the last `limit` entries (all when `None`) of those
+/// before log position `before` (all when `None`). A client pages back in time by passing the
+/// first entry's position as the next `before`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimelinePage {
+    pub before: Option<i64>,
+    pub limit: Option<usize>,
+}
+
+/// A page of a timeline, still in log order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineSlice {
+    pub entries: Vec<TimelineEntry>,
+    /// Whether entries older than the first one exist.
+    pub older: bool,
+}
+
+/// [`partner_timeline`], one page of it: only the events on the page are described.
+pub fn partner_timeline_page<'a>(
+    events: impl IntoIterator<Item = &'a LedgerEvent>,
+    model: &ProgramModel,
+    scope: &Scope,
+    partner_id: &str,
+    filter: Option<TimelineKind>,
+    page: TimelinePage,
+) -> Option<TimelineSlice> {
     let entry = model.partners.get(partner_id)?;
     if !scope.sees_partner(entry) {
         return None;
     }
-    let mine: Vec<LedgerEvent> = events
-        .iter()
+    let mine: Vec<&LedgerEvent> = events
+        .into_iter()
+        .filter(|e| page.before.is_none_or(|before| e.position < before))
+        .filter(|e| filter.is_none_or(|k| TimelineKind::of(&e.event) == k))
         .filter(|e| concerns(model, e).as_deref() == Some(partner_id))
-        .cloned()
         .collect();
-    Some(redact(timeline(&mine, model, filter), scope))
+    let skip = page
+        .limit
+        .map_or(0, |limit| mine.len().saturating_sub(limit));
+    let entries = timeline(mine[skip..].iter().copied(), model, None);
+    Some(TimelineSlice {
+        entries: redact(entries, scope),
+        older: skip > 0,
+    })
 }
 
 /// The program's timeline as `scope` may read it: events of partners it sees, and the
@@ -116,18 +154,14 @@ pub fn scoped_timeline(
     if !scope.reads() {
         return Vec::new();
     }
-    let visible: Vec<LedgerEvent> = events
-        .iter()
-        .filter(|e| match concerns(model, e) {
-            Some(p) => model
-                .partners
-                .get(&p)
-                .is_some_and(|x| scope.sees_partner(x)),
-            None => true,
-        })
-        .cloned()
-        .collect();
-    redact(timeline(&visible, model, filter), scope)
+    let visible = events.iter().filter(|e| match concerns(model, e) {
+        Some(p) => model
+            .partners
+            .get(&p)
+            .is_some_and(|x| scope.sees_partner(x)),
+        None => true,
+    });
+    redact(timeline(visible, model, filter), scope)
 }
 
 /// The partner an event concerns: its stream's partner, or the partner a budget event allocates to.

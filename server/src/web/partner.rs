@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use channel_ledger_projections::views::{HandoverBrief, PartnerProfileView};
+use channel_ledger_projections::views::{HandoverBrief, PartnerProfileView, TimelinePage};
 use channel_ledger_replay::Axis;
 use maud::{html, Markup};
 
@@ -113,7 +113,9 @@ pub async fn page(
     let query = view_query(&raw)?;
     let (profile, _) = profile_view(&state, &scope, &id, &query).await?;
     let (brief, _) = handover_view(&state, &scope, &id, &query).await?;
-    let (entries, _) = timeline_view(&state, &scope, &id, &query, None).await?;
+    let all = TimelinePage::default();
+    let (timeline, _) = timeline_view(&state, &scope, &id, &query, None, all).await?;
+    let entries = timeline.entries;
     let handover_href = match query.as_of {
         Some(_) => format!("/partners/{id}/handover?{}", as_of_params(&query)),
         None => format!("/partners/{id}/handover"),

@@ -85,3 +85,44 @@ fn finance_reads_qar_events_without_their_reasons() {
     assert!(!qars.is_empty());
     assert!(qars.iter().all(|e| e.reason.is_none()));
 }
+
+#[test]
+fn pages_walked_back_with_before_put_the_whole_timeline_together_again() {
+    let p = program();
+    let model = p.model();
+    let scope = scope_of(&p.cast.cxo);
+    let id = p.ironclad.to_string();
+    let whole = partner_timeline(&p.log.events, &model, &scope, &id, None).unwrap();
+    assert!(whole.len() > 3, "the fixture's partner has a history");
+    for limit in [1, 2, 3, whole.len(), whole.len() + 1] {
+        let mut pages: Vec<Vec<TimelineEntry>> = Vec::new();
+        let mut before = None;
+        loop {
+            let page = TimelinePage {
+                before,
+                limit: Some(limit),
+            };
+            let slice = partner_timeline_page(&p.log.events, &model, &scope, &id, None, page);
+            let slice = slice.unwrap();
+            assert!(slice.entries.len() <= limit);
+            let first = slice.entries.first().map(|e| e.position);
+            pages.push(slice.entries);
+            if !slice.older {
+                break;
+            }
+            before = first;
+        }
+        let joined: Vec<TimelineEntry> = pages.into_iter().rev().flatten().collect();
+        assert_eq!(joined, whole, "limit {limit}");
+    }
+    let unpaged = partner_timeline_page(
+        &p.log.events,
+        &model,
+        &scope,
+        &id,
+        None,
+        TimelinePage::default(),
+    )
+    .unwrap();
+    assert_eq!((unpaged.entries, unpaged.older), (whole, false));
+}

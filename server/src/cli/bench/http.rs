@@ -4,8 +4,8 @@
 //! The bench starts this same binary's `serve` on the bench's database as a child process, as an
 //! operator would after the log was written: it resumes from the stored snapshot (or replays
 //! the log) and catches up before it listens. Once `/ready` reports no lag, [`CLIENTS`] clients
-//! each ask in turn for the profile and the first timeline page of partners of the PAM with the
-//! most partners, with that PAM's token. The child's resident set is read from
+//! each ask in turn for the profile and the latest timeline page (50 entries) of partners of the
+//! PAM with the most partners, with that PAM's token. The child's resident set is read from
 //! `/proc/<pid>/status` (Linux): when ready, the most seen while serving, after, and its peak
 //! (`VmHWM`, which includes starting up).
 
@@ -32,6 +32,9 @@ use super::report::Row;
 use crate::auth::issue_token;
 
 pub const CLIENTS: usize = 64;
+
+/// The timeline as a screen asks for it: the latest page of 50 entries.
+const TIMELINE_PAGE: &str = "timeline?limit=50";
 
 /// How long the server may take to start and catch up.
 const READY_WITHIN: Duration = Duration::from_secs(600);
@@ -131,7 +134,7 @@ pub async fn reads(
     };
     server.stop().await?;
 
-    let mut row = Row::latencies("HTTP reads: partner profile, timeline", samples);
+    let mut row = Row::latencies("HTTP reads: partner profile, timeline (latest 50)", samples);
     row.clients = CLIENTS;
     row.seconds = took.as_secs_f64();
     row.per_second = super::rate(requests, took);
@@ -158,7 +161,7 @@ async fn drive(
             let mut samples = Vec::with_capacity(mine);
             for i in 0..mine {
                 let partner = &partners[(c * 7_919 + i) % partners.len()];
-                let page = if i % 2 == 0 { "profile" } else { "timeline" };
+                let page = if i % 2 == 0 { "profile" } else { TIMELINE_PAGE };
                 let request = Request::get(format!("{base}/api/v1/partners/{partner}/{page}"))
                     .header(header::AUTHORIZATION, format!("Bearer {token}"))
                     .body(Empty::new())?;

@@ -9,19 +9,13 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use channel_ledger_domain::mdf::FundRequest;
-use channel_ledger_domain::partner::Partner;
-use channel_ledger_domain::qar::QarSeries;
-use channel_ledger_domain::rap::Rap;
 use channel_ledger_projections::views::{
-    handover_brief, partner_profile, partner_timeline, HandoverBrief, PartnerProfileView, Scope,
-    TimelineEntry, TimelineKind,
+    handover_brief, partner_profile, partner_timeline_page, HandoverBrief, PartnerProfileView,
+    Scope, TimelineEntry, TimelineKind, TimelinePage, TimelineSlice,
 };
-use channel_ledger_projections::{LedgerEvent, ProgramModel};
+use channel_ledger_projections::ProgramModel;
 use channel_ledger_replay::{Axis, PartnerSnapshots};
-use channel_ledger_store::Ledger;
 use chrono::{DateTime, Utc};
-use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -31,6 +25,9 @@ use crate::openapi::ReadErrors;
 use crate::problem::ApiError;
 use crate::routes::partners::{not_found, partner_id};
 use crate::state::AppState;
+
+/// The most entries one timeline page holds.
+const MAX_PAGE: usize = 1000;
 
 /// The query parameters every view takes.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -55,6 +52,8 @@ pub struct PartnerTimeline {
     /// `effective` or `recorded`, with `as_of`.
     pub axis: Option<String>,
     pub entries: Vec<TimelineEntry>,
+    /// With `limit`: the `before` that asks for the page of older entries, when there are any.
+    pub next_before: Option<i64>,
 }
 
 /// What identifies the partner's streams in the live model: its entry and the cohort ids, cloned
@@ -161,7 +160,11 @@ pub async fn profile_view(
 /// their reason.
 #[utoipa::path(get, path = "/api/v1/partners/{id}/timeline", tag = "views",
     params(("id" = Uuid, Path, description = "Partner id"), ViewParams,
-        ("kind" = Option<TimelineKind>, Query, description = "Only events of this kind")),
+        ("kind" = Option<TimelineKind>, Query, description = "Only events of this kind"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000,
+            description = "Only the last this many entries (1 to 1000); all when absent"),
+        ("before" = Option<i64>, Query, minimum = 1,
+            description = "Only entries before this log position: the `next_before` of the page after")),
     responses((status = 200, body = PartnerTimeline), ReadErrors), security(("bearer" = [])))]
 pub async fn timeline(
     State(state): State<AppState>,
@@ -171,46 +174,55 @@ pub async fn timeline(
 ) -> Result<Response, ApiError> {
     let (scope, id, query) = prepare(&state, &auth, &id, &raw, "partner timelines").await?;
     let kind = raw.get("kind").map(|k| parse_kind(k)).transpose()?;
-    let (entries, position) = timeline_view(&state, &scope, &id, &query, kind).await?;
+    let page = parse_page(&raw)?;
+    let (slice, position) = timeline_view(&state, &scope, &id, &query, kind, page).await?;
+    let next_before = slice
+        .older
+        .then(|| slice.entries.first().map(|e| e.position))
+        .flatten();
     Ok(answer(
         PartnerTimeline {
             partner_id: id,
             as_of: query.as_of,
             axis: query.as_of.map(|_| query.axis.to_string()),
-            entries,
+            entries: slice.entries,
+            next_before,
         },
         position,
     ))
 }
 
-/// The timeline entries of partner `id` as the query asks, and the position of the model that
-/// named them; 404 when the scope does not see it.
+/// The page of partner `id`'s timeline the query asks for, and the position of the model that
+/// named its events; 404 when the scope does not see it.
 pub async fn timeline_view(
     state: &AppState,
     scope: &Scope,
     id: &str,
     query: &ViewQuery,
     kind: Option<TimelineKind>,
-) -> Result<(Vec<TimelineEntry>, i64), ApiError> {
+    page: TimelinePage,
+) -> Result<(TimelineSlice, i64), ApiError> {
     let (entries, position) = match query.as_of {
         Some(t) => {
             let snapshots = snapshots(state, scope, id).await?;
             let model = snapshots.state_as_of(query.axis, t);
-            let events: Vec<LedgerEvent> =
-                snapshots.timeline_as_of(query.axis, t).cloned().collect();
-            let entries = partner_timeline(&events, &model, scope, id, kind);
+            let events = snapshots.timeline_as_of(query.axis, t);
+            let entries = partner_timeline_page(events, &model, scope, id, kind, page);
             (entries, model.position)
         }
         None => {
             let names = streams_of(state, scope, id).await?;
             let position = names.position;
-            let mut own = own_events(&state.ledger, &names, id).await?;
+            let own = state
+                .own_events
+                .get(&state.ledger, &names, id)
+                .await
+                .map_err(replay_error)?;
             // Only what the model has folded: its names and sentences must know every event.
-            own.retain(|e| e.position <= position);
-            own.sort_by_key(|e| e.position);
+            let folded = &own[..own.partition_point(|e| e.position <= position)];
             let entries = state
                 .projector
-                .with_model(|m| partner_timeline(&own, m, scope, id, kind))
+                .with_model(|m| partner_timeline_page(folded, m, scope, id, kind, page))
                 .await;
             (entries, position)
         }
@@ -218,30 +230,41 @@ pub async fn timeline_view(
     Ok((entries.ok_or_else(not_found)?, position))
 }
 
-/// The partner's own events — its `Partner` and `QarSeries` streams and the RAPs and fund
-/// requests `names` lists — decoded straight from the stored JSON text. The live timeline reads
-/// its names from the live model, so unlike [`channel_ledger_replay::partner_events`] it reads no context streams (PAMs'
-/// staff streams, every cohort strategy): those were half the rows and all thrown away.
-async fn own_events(
-    ledger: &Ledger,
-    names: &ProgramModel,
-    id: &str,
-) -> Result<Vec<LedgerEvent>, ApiError> {
-    let entry = names.partners.get(id).ok_or_else(not_found)?;
-    let mut streams = vec![(Partner::TYPE, id), (QarSeries::TYPE, id)];
-    streams.extend(entry.raps.iter().map(|r| (Rap::TYPE, r.as_str())));
-    streams.extend(
-        entry
-            .fund_requests
-            .iter()
-            .map(|r| (FundRequest::TYPE, r.as_str())),
-    );
-    ledger
-        .read_streams_raw(&streams)
-        .await?
-        .iter()
-        .map(|raw| LedgerEvent::try_from(raw).map_err(|e| replay_error(e.into())))
-        .collect()
+/// `limit` and `before`, naming the one at fault.
+fn parse_page(raw: &HashMap<String, String>) -> Result<TimelinePage, ApiError> {
+    let limit = raw
+        .get("limit")
+        .map(|l| {
+            l.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_PAGE).contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "invalid-limit",
+                        "limit",
+                        format!("`{l}` is not a page size: a whole number from 1 to {MAX_PAGE}"),
+                    )
+                })
+        })
+        .transpose()?;
+    let before = raw
+        .get("before")
+        .map(|b| {
+            b.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "invalid-before",
+                        "before",
+                        format!("`{b}` is not a log position (a whole number, 1 or more)"),
+                    )
+                })
+        })
+        .transpose()?;
+    Ok(TimelinePage { before, limit })
 }
 
 fn parse_kind(raw: &str) -> Result<TimelineKind, ApiError> {
