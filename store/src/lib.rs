@@ -47,7 +47,7 @@ pub use import::ImportError;
 pub use ledger::Ledger;
 pub use lock::{KeyLock, LOCK_WAIT};
 pub use log_entry::LogEntry;
-pub use raw::RawEvent;
+pub use raw::{RawEvent, RawEventRef};
 pub use record::RecordedEvent;
 pub use repository::LedgerRepository;
 pub use snapshots::Snapshot;

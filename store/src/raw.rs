@@ -25,7 +25,91 @@ pub struct RawEvent {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// [`RawEvent`] borrowed from wherever it was read: a scan hands each row to its caller
+/// straight from SQLite's buffers, so decoding it costs no copy of its text first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawEventRef<'a> {
+    pub position: i64,
+    pub event_id: Uuid,
+    pub aggregate_type: &'a str,
+    pub aggregate_id: &'a str,
+    pub sequence: i64,
+    pub event_type: &'a str,
+    pub event_version: &'a str,
+    pub payload: &'a str,
+    pub metadata: &'a str,
+    pub effective_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl RawEvent {
+    /// This event's fields, borrowed.
+    pub fn borrowed(&self) -> RawEventRef<'_> {
+        RawEventRef {
+            position: self.position,
+            event_id: self.event_id,
+            aggregate_type: &self.aggregate_type,
+            aggregate_id: &self.aggregate_id,
+            sequence: self.sequence,
+            event_type: &self.event_type,
+            event_version: &self.event_version,
+            payload: &self.payload,
+            metadata: &self.metadata,
+            effective_at: self.effective_at,
+            recorded_at: self.recorded_at,
+        }
+    }
+}
+
+impl From<RawEventRef<'_>> for RawEvent {
+    fn from(e: RawEventRef<'_>) -> Self {
+        Self {
+            position: e.position,
+            event_id: e.event_id,
+            aggregate_type: e.aggregate_type.to_owned(),
+            aggregate_id: e.aggregate_id.to_owned(),
+            sequence: e.sequence,
+            event_type: e.event_type.to_owned(),
+            event_version: e.event_version.to_owned(),
+            payload: e.payload.to_owned(),
+            metadata: e.metadata.to_owned(),
+            effective_at: e.effective_at,
+            recorded_at: e.recorded_at,
+        }
+    }
+}
+
 impl Ledger {
+    /// [`Ledger::read_global_raw`] handing each event, borrowed, to `each` on a blocking thread
+    /// and answering what it made of them, in order; the first error of `each` ends the page.
+    ///
+    /// For folds over the whole log: on a SQLite file `each` sees the row where the scan
+    /// stepped to it, so the page's text is never copied into a [`RawEvent`] first (nine
+    /// allocations an event), and decoding runs beside whatever consumes the answer.
+    pub async fn scan_global_raw<T, E, F>(
+        &self,
+        after: i64,
+        limit: u32,
+        each: F,
+    ) -> Result<Vec<T>, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnMut(RawEventRef<'_>) -> Result<T, E> + Send + 'static,
+    {
+        if let Some(scanner) = &self.scanner {
+            return scanner.scan_global_raw(after, limit, each).await;
+        }
+        let records = self.read_global_raw(after, limit).await?;
+        let mut each = each;
+        let work = move || records.iter().map(|e| each(e.borrowed())).collect();
+        match tokio::task::spawn_blocking(work).await {
+            Ok(result) => result,
+            // A blocking task is only cancelled when the runtime shuts down.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+
     /// [`Ledger::read_global`] without parsing payloads: up to `limit` events with
     /// `position > after`, ascending, never skipping one.
     #[tracing::instrument(skip_all, fields(db.backend = %self.backend(), log.after = after, log.limit = limit), err)]

@@ -16,7 +16,7 @@ use tokio::sync::Semaphore;
 
 use cqrs_es::persist::SerializedEvent;
 
-use crate::raw::RawEvent;
+use crate::raw::{RawEvent, RawEventRef};
 use crate::record::{self, RecordedEvent};
 use crate::{sqlite_text, StoreError};
 
@@ -85,6 +85,36 @@ impl Scanner {
             Ok(page)
         })
         .await
+    }
+
+    /// [`Scanner::read_global_raw`] handing each row, borrowed, to `each` as it is stepped.
+    pub(crate) async fn scan_global_raw<T, E, F>(
+        self: &Arc<Self>,
+        after: i64,
+        limit: u32,
+        mut each: F,
+    ) -> Result<Vec<T>, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnMut(RawEventRef<'_>) -> Result<T, E> + Send + 'static,
+    {
+        // Errors of `each` travel inside the scan's own result, which only knows StoreError.
+        let scanned = self
+            .run(move |connection| {
+                let mut statement = connection.prepare_cached(GLOBAL_PAGE)?;
+                let mut rows = statement.query((after, i64::from(limit)))?;
+                let mut page = Vec::with_capacity(limit.min(10_000) as usize);
+                while let Some(row) = rows.next()? {
+                    match each(raw_event_ref(row)?) {
+                        Ok(item) => page.push(item),
+                        Err(e) => return Ok(Err(e)),
+                    }
+                }
+                Ok(Ok(page))
+            })
+            .await;
+        scanned?
     }
 
     /// One stream's events after `after_sequence`, to load an aggregate: one blocking call
@@ -228,23 +258,34 @@ fn serialized_event(row: &Row<'_>) -> Result<SerializedEvent, StoreError> {
 }
 
 fn raw_event(row: &Row<'_>) -> Result<RawEvent, StoreError> {
-    let event_id: String = row.get(1)?;
-    let effective_at: String = row.get(9)?;
-    let recorded_at: String = row.get(10)?;
-    Ok(RawEvent {
+    raw_event_ref(row).map(RawEvent::from)
+}
+
+/// The row's columns borrowed from SQLite's buffers: valid until the scan steps on.
+fn raw_event_ref<'r>(row: &'r Row<'_>) -> Result<RawEventRef<'r>, StoreError> {
+    let event_id = text(row, 1)?;
+    Ok(RawEventRef {
         position: row.get(0)?,
         event_id: event_id.parse().map_err(|e| StoreError::Corrupt {
             what: "event_id",
             detail: format!("`{event_id}` is not a UUID: {e}"),
         })?,
-        aggregate_type: row.get(2)?,
-        aggregate_id: row.get(3)?,
+        aggregate_type: text(row, 2)?,
+        aggregate_id: text(row, 3)?,
         sequence: row.get(4)?,
-        event_type: row.get(5)?,
-        event_version: row.get(6)?,
-        payload: row.get(7)?,
-        metadata: row.get(8)?,
-        effective_at: sqlite_text::parse_instant("effective_at", &effective_at)?,
-        recorded_at: sqlite_text::parse_instant("recorded_at", &recorded_at)?,
+        event_type: text(row, 5)?,
+        event_version: text(row, 6)?,
+        payload: text(row, 7)?,
+        metadata: text(row, 8)?,
+        effective_at: sqlite_text::parse_instant("effective_at", text(row, 9)?)?,
+        recorded_at: sqlite_text::parse_instant("recorded_at", text(row, 10)?)?,
+    })
+}
+
+/// A text column, borrowed; anything else is the same error `Row::get::<String>` gives.
+fn text<'r>(row: &'r Row<'_>, column: usize) -> Result<&'r str, StoreError> {
+    let value = row.get_ref(column)?;
+    value.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, value.data_type(), Box::new(e)).into()
     })
 }
