@@ -10,7 +10,7 @@ use channel_ledger_domain::qar::{QarEvent, QarSeries};
 use channel_ledger_domain::rap::{Rap, RapEvent};
 use channel_ledger_domain::staff::{Staff, StaffEvent};
 use channel_ledger_domain::{upcast, EventMetadata};
-use channel_ledger_store::{RawEvent, RecordedEvent};
+use channel_ledger_store::{RawEvent, RawEventRef, RecordedEvent};
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
@@ -211,18 +211,27 @@ impl TryFrom<&RawEvent> for LedgerEvent {
     type Error = DecodeError;
 
     fn try_from(e: &RawEvent) -> Result<Self, Self::Error> {
-        let payload = DomainEventOf::Text(&e.payload);
-        let kind = (e.event_type.as_str(), e.event_version.as_str());
-        let event = domain_event(e.position, &e.aggregate_type, kind, payload)?;
+        Self::try_from(e.borrowed())
+    }
+}
+
+/// The same from text borrowed where a scan read it (`Ledger::scan_global_raw`).
+impl TryFrom<RawEventRef<'_>> for LedgerEvent {
+    type Error = DecodeError;
+
+    fn try_from(e: RawEventRef<'_>) -> Result<Self, Self::Error> {
+        let payload = DomainEventOf::Text(e.payload);
+        let kind = (e.event_type, e.event_version);
+        let event = domain_event(e.position, e.aggregate_type, kind, payload)?;
         let meta =
-            EventMetadata::from_json(&e.metadata).map_err(|source| DecodeError::Metadata {
+            EventMetadata::from_json(e.metadata).map_err(|source| DecodeError::Metadata {
                 position: e.position,
                 source,
             })?;
         Ok(Self::assemble(
             e.position,
             e.event_id,
-            &e.aggregate_id,
+            e.aggregate_id,
             e.sequence,
             (e.effective_at, e.recorded_at),
             meta,

@@ -81,6 +81,8 @@ pub struct Projector {
 struct Checkpoint {
     position: i64,
     at: Instant,
+    /// The size of the body stored last; 0 before this projector stored one.
+    bytes: usize,
 }
 
 impl Projector {
@@ -106,6 +108,7 @@ impl Projector {
             advance: Mutex::new(Checkpoint {
                 position,
                 at: Instant::now(),
+                bytes: 0,
             }),
             rebuilding: Mutex::new(()),
         })

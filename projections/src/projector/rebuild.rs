@@ -3,18 +3,19 @@
 //! A brand-new model is folded from position 0 without touching the live one. Then catch-up is
 //! paused (the `advance` mutex, not the read lock: readers go on), the few events appended
 //! meanwhile are folded in, and the new model replaces the live one under a write lock held only
-//! for the swap. Reading the log and folding it run side by side: a task pages through the log
-//! while a blocking thread decodes and applies the batches.
+//! for the swap. Reading the log and folding it run side by side: pages are read and decoded
+//! on blocking threads while another applies the decoded batches.
 
 use std::time::Instant;
 
-use channel_ledger_store::{Ledger, RawEvent};
+use channel_ledger_store::Ledger;
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::catch_up::decode;
+use super::catch_up::decoder;
 use super::{Projector, ProjectorError};
+use crate::event::LedgerEvent;
 use crate::model::ProgramModel;
 
 /// Batches read ahead of the fold.
@@ -51,6 +52,7 @@ impl Projector {
         let started = Instant::now();
         let batch = self.config.batch;
         let (fresh, bulk) = fold_log(&self.ledger, ProgramModel::default(), batch).await?;
+        let folded = started.elapsed();
 
         let mut checkpoint = self.advance.lock().await;
         let (fresh, tail) = fold_log(&self.ledger, fresh, batch).await?;
@@ -66,6 +68,7 @@ impl Projector {
         self.position.send_replace(position);
         // A large model takes a while to free; not on an async thread.
         tokio::task::spawn_blocking(move || drop(old));
+        let switched = started.elapsed();
         self.save(&mut checkpoint).await?;
         drop(checkpoint);
 
@@ -80,7 +83,15 @@ impl Projector {
         } else {
             0.0
         };
-        tracing::info!(events, seconds, events_per_second, "rebuild done");
+        tracing::info!(
+            events,
+            seconds,
+            events_per_second,
+            fold.seconds = folded.as_secs_f64(),
+            switch.seconds = (switched - folded).as_secs_f64(),
+            save.seconds = seconds - switched.as_secs_f64(),
+            "rebuild done"
+        );
         Ok(RebuildReport {
             events,
             position,
@@ -91,38 +102,48 @@ impl Projector {
     }
 }
 
-/// Folds every event after `model`'s position up to the head into it, reading ahead while
-/// folding. Returns the model and how many events it folded.
+/// Folds every event after `model`'s position up to the head into it, reading and decoding
+/// ahead while folding. Returns the model and how many events it folded.
 ///
 /// Positions are dense (docs/adr/0002-global-order.md), so the pages up to the head are known
-/// in advance and [`READERS`] of them are read at once: on PostgreSQL the server renders one
-/// page while the client decodes another. The fold still sees them in order, and
-/// [`decode`] refuses a page that does not start where the previous one ended.
+/// in advance and [`READERS`] of them are read and decoded at once: on PostgreSQL the server
+/// renders one page while the client decodes another, and on two cores decoding (the larger
+/// half of the work) runs beside the fold instead of on its thread. Each page is checked to
+/// continue from its own start by [`decoder`], and the fold refuses a page that does not start
+/// right after the position it has reached, so a short page is never followed silently.
 async fn fold_log(
     ledger: &Ledger,
     model: ProgramModel,
     batch: u32,
 ) -> Result<(ProgramModel, usize), ProjectorError> {
     let head = ledger.head_position().await?;
-    let (batches, mut received) = mpsc::channel::<Vec<RawEvent>>(READ_AHEAD);
+    let (batches, mut received) = mpsc::channel::<Vec<LedgerEvent>>(READ_AHEAD);
     let starts = (model.position..head).step_by(batch as usize);
     let folder = tokio::task::spawn_blocking(move || {
         let mut model = model;
         let mut folded = 0;
-        while let Some(records) = received.blocking_recv() {
-            for event in decode(&records, model.position)? {
-                model.apply(&event);
+        while let Some(events) = received.blocking_recv() {
+            if let Some(first) = events.first() {
+                if first.position != model.position + 1 {
+                    return Err(ProjectorError::OutOfOrder {
+                        expected: model.position + 1,
+                        found: first.position,
+                    });
+                }
             }
-            folded += records.len();
+            folded += events.len();
+            for event in events {
+                model.apply_owned(event);
+            }
         }
         Ok::<_, ProjectorError>((model, folded))
     });
     let read = async {
         let mut pages = stream::iter(starts)
-            .map(|after| ledger.read_global_raw(after, batch))
+            .map(|after| read_page(ledger, after, batch))
             .buffered(READERS);
-        while let Some(records) = pages.next().await {
-            if batches.send(records?).await.is_err() {
+        while let Some(events) = pages.next().await {
+            if batches.send(events?).await.is_err() {
                 // The folder stopped; its error is reported below.
                 break;
             }
@@ -134,4 +155,13 @@ async fn fold_log(
     let folded = folder.await??;
     read?;
     Ok(folded)
+}
+
+/// The page of the log after `after`, decoded on the blocking thread that reads it.
+async fn read_page(
+    ledger: &Ledger,
+    after: i64,
+    batch: u32,
+) -> Result<Vec<LedgerEvent>, ProjectorError> {
+    ledger.scan_global_raw(after, batch, decoder(after)).await
 }
