@@ -282,3 +282,58 @@ async fn each_role_sees_only_what_it_may_and_is_offered_only_what_it_may_do() {
         .text
         .contains("reads no program data"));
 }
+
+#[tokio::test]
+async fn the_partner_page_shows_the_latest_timeline_entries_and_links_to_older_ones() {
+    let (app, demo) = app().await;
+    let cxo = &demo.token("CxO", None).token;
+    let session = sign_in(&app, cxo).await;
+    let portfolio = app.get("/api/v1/portfolio", Some(cxo)).await;
+    let partners = portfolio.body["partners"].as_array().unwrap();
+    let ironclad = partners
+        .iter()
+        .find(|p| p["name"] == "Ironclad MSP")
+        .unwrap();
+    let id = ironclad["partner_id"].as_str().unwrap();
+    let api = app
+        .get(&format!("/api/v1/partners/{id}/timeline"), Some(cxo))
+        .await;
+    let sentences: Vec<&str> = api.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["sentence"].as_str().unwrap())
+        .collect();
+    assert!(sentences.len() >= 3, "{sentences:?}");
+
+    // Two entries a page: the newest first, then the link walks back to the oldest.
+    let mut path = format!("/partners/{id}?limit=2");
+    let mut seen = Vec::new();
+    loop {
+        let r = page(&app, &path, Some(&session)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let shown: Vec<&str> = sentences
+            .iter()
+            .copied()
+            .filter(|s| r.text.contains(&escaped(s)))
+            .collect();
+        assert!(!shown.is_empty() && shown.len() <= 2, "{path}: {shown:?}");
+        seen.splice(0..0, shown);
+        let Some(at) = r.text.find("Older entries") else {
+            break;
+        };
+        let href = &r.text[..at];
+        let href = &href[href.rfind("href=\"").unwrap() + 6..];
+        path = href[..href.find('#').unwrap()].replace("&amp;", "&");
+        assert!(path.contains("before="), "{path}");
+    }
+    assert_eq!(seen, sentences);
+}
+
+/// `text` as the console's HTML shows it.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use channel_ledger_projections::views::{HandoverBrief, PartnerProfileView, TimelinePage};
+use channel_ledger_projections::views::{HandoverBrief, PartnerProfileView, TimelineSlice};
 use channel_ledger_replay::Axis;
 use maud::{html, Markup};
 
@@ -16,9 +16,12 @@ use super::layout::{self, heading, Section};
 use super::partner_parts;
 use super::session::Session;
 use crate::routes::partners::partner_id;
-use crate::routes::views::partner::{handover_view, profile_view, timeline_view};
+use crate::routes::views::partner::{handover_view, parse_page, profile_view, timeline_view};
 use crate::routes::views::{scope, ViewQuery, READERS};
 use crate::state::AppState;
+
+/// Timeline entries on one page of the partner's page; older ones are a link away.
+const TIMELINE_PAGE: usize = 100;
 
 /// The as-of query of a form: blank fields mean "now".
 fn view_query(raw: &HashMap<String, String>) -> Result<ViewQuery, WebError> {
@@ -113,9 +116,10 @@ pub async fn page(
     let query = view_query(&raw)?;
     let (profile, _) = profile_view(&state, &scope, &id, &query).await?;
     let (brief, _) = handover_view(&state, &scope, &id, &query).await?;
-    let all = TimelinePage::default();
-    let (timeline, _) = timeline_view(&state, &scope, &id, &query, None, all).await?;
-    let entries = timeline.entries;
+    let mut page = parse_page(&raw)?;
+    let limit = *page.limit.get_or_insert(TIMELINE_PAGE);
+    let (timeline, _) = timeline_view(&state, &scope, &id, &query, None, page).await?;
+    let older = older_href(&id, &query, limit, &timeline);
     let handover_href = match query.as_of {
         Some(_) => format!("/partners/{id}/handover?{}", as_of_params(&query)),
         None => format!("/partners/{id}/handover"),
@@ -132,11 +136,26 @@ pub async fn page(
         }
         (partner_parts::raps(&profile.active_raps))
         (partner_parts::qar_history(&brief.qar_history))
-        (partner_parts::timeline(&entries))
+        (partner_parts::timeline(&timeline.entries, older.as_deref()))
     };
     Ok(Html(
         layout::page(&profile.name, &session, Section::Other, None, body).into_string(),
     ))
+}
+
+/// The link to the page of older timeline entries, when there are any.
+fn older_href(
+    id: &str,
+    query: &ViewQuery,
+    limit: usize,
+    timeline: &TimelineSlice,
+) -> Option<String> {
+    let first = timeline.entries.first().filter(|_| timeline.older)?;
+    let page = format!("before={}&limit={limit}", first.position);
+    Some(match query.as_of {
+        Some(_) => format!("/partners/{id}?{}&{page}#timeline", as_of_params(query)),
+        None => format!("/partners/{id}?{page}#timeline"),
+    })
 }
 
 fn as_of_params(query: &ViewQuery) -> String {

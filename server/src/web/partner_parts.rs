@@ -109,7 +109,7 @@ pub fn qar_history(history: &[QarRecord]) -> Markup {
     }
 }
 
-pub fn timeline(entries: &[TimelineEntry]) -> Markup {
+pub fn timeline(entries: &[TimelineEntry], older: Option<&str>) -> Markup {
     html! {
         section.panel aria-labelledby="timeline" {
             h2 #timeline { "Timeline" }
@@ -131,6 +131,7 @@ pub fn timeline(entries: &[TimelineEntry]) -> Markup {
                     }
                 }
             }
+            @if let Some(href) = older { p { a.button href=(href) { "Older entries" } } }
         }
     }
 }

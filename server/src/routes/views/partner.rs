@@ -231,7 +231,7 @@ pub async fn timeline_view(
 }
 
 /// `limit` and `before`, naming the one at fault.
-fn parse_page(raw: &HashMap<String, String>) -> Result<TimelinePage, ApiError> {
+pub fn parse_page(raw: &HashMap<String, String>) -> Result<TimelinePage, ApiError> {
     let limit = raw
         .get("limit")
         .map(|l| {
