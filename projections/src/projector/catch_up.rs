@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use channel_ledger_store::{Ledger, RawEventRef};
 use tokio::sync::MutexGuard;
+use tokio::task::JoinHandle;
 
 use super::{Checkpoint, Projector, ProjectorError, MODEL_VERSION, SNAPSHOT_NAME};
 use crate::event::LedgerEvent;
@@ -27,17 +28,19 @@ impl Projector {
         let from = self.position();
         tracing::Span::current().record("log.from", from);
         let mut applied = 0;
-        for _ in 0..max_batches {
-            let after = self.position();
-            // Decoded on the blocking thread that reads the page, not on an async one.
-            let events = self
-                .ledger
-                .scan_global_raw(after, self.config.batch, decoder(after))
-                .await?;
+        let mut ahead = (max_batches > 0).then(|| self.read_ahead(from));
+        for n in 1..=max_batches {
+            let Some(page) = ahead.take() else {
+                break;
+            };
+            let events = page.await??;
             let Some(last) = events.last().map(|e| e.position) else {
                 break;
             };
             let count = events.len();
+            if count == self.config.batch as usize && n < max_batches {
+                ahead = Some(self.read_ahead(last));
+            }
             {
                 let mut model = self.model.write().await;
                 for event in events {
@@ -63,6 +66,17 @@ impl Projector {
         Ok(applied)
     }
 
+    /// Reads and decodes the page after `after` on a task of its own, so that it goes on while
+    /// the caller applies (and maybe stores) the page before: on two cores reading and decoding
+    /// is the larger half of a catch-up. A cancelled catch-up drops the handle, and with it the
+    /// page; nothing is applied but by the caller, in order.
+    fn read_ahead(&self, after: i64) -> JoinHandle<Result<Vec<LedgerEvent>, ProjectorError>> {
+        let ledger = self.ledger.clone();
+        let batch = self.config.batch;
+        // Decoded on the blocking thread that reads the page, not on an async one.
+        tokio::spawn(async move { ledger.scan_global_raw(after, batch, decoder(after)).await })
+    }
+
     /// Stores a snapshot if the live model has moved since the last one: for shutdown.
     pub async fn checkpoint(&self) -> Result<bool, ProjectorError> {
         let mut checkpoint = self.advance.lock().await;
@@ -82,13 +96,22 @@ impl Projector {
         let model = self.model.clone().read_owned().await;
         let position = model.position;
         let capacity = body_capacity(checkpoint.bytes, position);
+        let started = Instant::now();
         let body = tokio::task::spawn_blocking(move || encode(&model, capacity))
             .await?
             .map_err(ProjectorError::Encode)?;
+        let encoded = started.elapsed();
         let saved = self
             .ledger
             .save_snapshot(SNAPSHOT_NAME, MODEL_VERSION, position, &body)
             .await?;
+        tracing::debug!(
+            log.position = position,
+            snapshot.bytes = body.len(),
+            encode.seconds = encoded.as_secs_f64(),
+            write.seconds = (started.elapsed() - encoded).as_secs_f64(),
+            "snapshot stored"
+        );
         if !saved {
             tracing::warn!(
                 log.position = position,
