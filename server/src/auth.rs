@@ -11,9 +11,11 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
+use channel_ledger_domain::staff::Staff;
 use channel_ledger_domain::{Actor, StaffId};
 use channel_ledger_store::{Ledger, NewToken, StoreError};
 use chrono::{DateTime, Utc};
+use cqrs_es::Aggregate;
 use rand::rngs::OsRng;
 use rand::TryRngCore;
 use sha2::{Digest, Sha256};
@@ -21,6 +23,7 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use crate::problem::ApiError;
+use crate::stamped_cache::{Stamp, StampedCache};
 use crate::state::AppState;
 
 pub const TOKEN_PREFIX: &str = "clt_";
@@ -134,18 +137,23 @@ fn bearer(req: &Request) -> Result<&str, ApiError> {
 
 /// Resolves a presented token to its owner as they are now; 401 when it names no one active.
 /// Bearer requests and the web console's session cookie both come through here.
+///
+/// The token is read on every request, so a revocation counts at once, whichever process made
+/// it. The owner's standing is kept in [`OwnerCache`] while their `Staff` stream holds the same
+/// events and until the next of them that was recorded ahead takes effect.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Authenticated, ApiError> {
     let invalid = || ApiError::unauthorized("the token is invalid or has been revoked");
     let hash = hash_token(token);
-    let record = state
+    let (record, owner_events) = state
         .ledger
-        .find_token_by_hash(&hash)
+        .find_token_with_owner_events(&hash, Staff::TYPE)
         .await?
         .ok_or_else(invalid)?;
     if !bool::from(record.token_hash.ct_eq(&hash)) || record.revoked_at.is_some() {
         return Err(invalid());
     }
-    let actor = crate::directory::actor_as_of(&state.ledger, StaffId(record.staff_id), state.now())
+    let staff_id = StaffId(record.staff_id);
+    let actor = owner_now(state, staff_id, owner_events)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the token's owner is no longer active staff"))?;
     Ok(Authenticated {
@@ -153,3 +161,55 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Authenticated
         token_id: record.token_id,
     })
 }
+
+/// The token owner as they are now: from the cache while it holds for `owner_events`, else
+/// folded from their stream and cached.
+async fn owner_now(
+    state: &AppState,
+    staff_id: StaffId,
+    owner_events: i64,
+) -> Result<Option<Actor>, ApiError> {
+    let now = state.now();
+    let key = staff_id.to_string();
+    let asked = OwnerStamp {
+        events: owner_events,
+        from: now,
+        until: None,
+    };
+    if let Some(actor) = state.owners.lookup(&key, asked) {
+        return Ok(actor);
+    }
+    let folded = crate::directory::actor_now(&state.ledger, staff_id, now).await?;
+    let stamp = OwnerStamp {
+        events: folded.events,
+        from: now,
+        until: folded.next_change,
+    };
+    state.owners.insert(&key, stamp, folded.actor.clone());
+    Ok(folded.actor)
+}
+
+/// What a cached owner was folded from: exactly `events` of their stream, at `from`, with the
+/// next of those events taking effect at `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnerStamp {
+    events: i64,
+    from: DateTime<Utc>,
+    until: Option<DateTime<Utc>>,
+}
+
+impl Stamp for OwnerStamp {
+    /// The stream holds the same events, and the clock has neither gone back before the fold
+    /// nor reached the next event's effective time.
+    fn covers(self, now: OwnerStamp) -> bool {
+        now.events == self.events
+            && self.from <= now.from
+            && self.until.is_none_or(|until| now.from < until)
+    }
+}
+
+/// Token owners as they are now, by staff id.
+pub type OwnerCache = StampedCache<Option<Actor>, OwnerStamp>;
+
+/// How many people's standing is kept.
+pub const OWNERS: usize = 4096;

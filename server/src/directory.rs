@@ -70,6 +70,38 @@ pub async fn actor_as_of(
     Ok(staff.as_actor())
 }
 
+/// A person as they are at a moment, and what that answer rests on.
+#[derive(Debug, Clone)]
+pub struct ActorNow {
+    /// Who they are, if active staff.
+    pub actor: Option<Actor>,
+    /// How many events of their stream were folded (its highest sequence).
+    pub events: i64,
+    /// The effective time of the earliest event that takes effect after the moment (a leaving
+    /// date recorded ahead): until then, and while the stream gains no event, the answer stands.
+    pub next_change: Option<DateTime<Utc>>,
+}
+
+/// The person as they are at `now`; see [`ActorNow`].
+pub async fn actor_now(
+    ledger: &Ledger,
+    staff_id: StaffId,
+    now: DateTime<Utc>,
+) -> Result<ActorNow, ApiError> {
+    let events = ledger
+        .read_stream(Staff::TYPE, &staff_id.to_string())
+        .await?;
+    let read = events.iter().map(|e| e.sequence).max().unwrap_or(0);
+    let pairs = decode::<<Staff as Aggregate>::Event>(events)?;
+    let next_change = pairs.iter().map(|(at, _)| *at).filter(|at| *at > now).min();
+    let staff: Staff = fold_as_effective::<Staff>(pairs, now);
+    Ok(ActorNow {
+        actor: staff.as_actor(),
+        events: read,
+        next_change,
+    })
+}
+
 /// The proposed PAM as the directory knew them at `moment`. Someone unknown then is an inactive
 /// candidate, so the aggregate refuses them with `pam-not-active`.
 pub async fn pam_candidate(

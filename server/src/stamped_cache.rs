@@ -76,7 +76,8 @@ impl<V: Clone, S: Stamp> StampedCache<V, S> {
         Ok((value, false))
     }
 
-    fn lookup(&self, key: &str, stamp: S) -> Option<V> {
+    /// The value for `key` if one is cached that is valid at `stamp`.
+    pub fn lookup(&self, key: &str, stamp: S) -> Option<V> {
         let mut inner = self.lock();
         inner.tick += 1;
         let tick = inner.tick;
@@ -88,7 +89,9 @@ impl<V: Clone, S: Stamp> StampedCache<V, S> {
         Some(entry.value.clone())
     }
 
-    fn insert(&self, key: &str, stamp: S, value: V) {
+    /// Caches `value` for `key` as built over `stamp`, evicting the least recently used entry
+    /// when full.
+    pub fn insert(&self, key: &str, stamp: S, value: V) {
         let mut inner = self.lock();
         inner.tick += 1;
         let used = inner.tick;

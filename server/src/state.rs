@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+use crate::auth::{OwnerCache, OWNERS};
 use crate::history::HistoryCache;
 use crate::own_events::OwnEventsCache;
 use crate::snapshot_cache::SnapshotCache;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub snapshots: Arc<SnapshotCache>,
     /// Partners' own events, for the live timeline.
     pub own_events: Arc<OwnEventsCache>,
+    /// Token owners as they are now, for authentication.
+    pub owners: Arc<OwnerCache>,
     /// Every partner's portfolio line, version after version, for the portfolio as of a moment.
     pub history: Arc<HistoryCache>,
 }
@@ -71,6 +74,7 @@ impl AppState {
             wake: Arc::new(Notify::new()),
             snapshots: Arc::new(SnapshotCache::default()),
             own_events: Arc::new(OwnEventsCache::default()),
+            owners: Arc::new(OwnerCache::new(OWNERS)),
             history: Arc::new(HistoryCache::default()),
         })
     }

@@ -138,6 +138,49 @@ impl Ledger {
         }
     }
 
+    /// The token with this hash, revoked or not, and how many events its owner's stream of
+    /// type `owner_type` holds (the highest sequence; 0 for none). One read tells an
+    /// authenticator both whether the token still holds and whether what it knew of the owner
+    /// is still all there is.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn find_token_with_owner_events(
+        &self,
+        hash: &[u8; 32],
+        owner_type: &str,
+    ) -> Result<Option<(TokenRecord, i64)>, StoreError> {
+        let sql = |owner_id: &str| {
+            format!(
+                "SELECT {TOKEN_COLUMNS}, (SELECT coalesce(max(e.sequence), 0) FROM events e \
+                 WHERE e.aggregate_type = $2 AND e.aggregate_id = {owner_id}) AS owner_events \
+                 FROM api_tokens WHERE token_hash = $1"
+            )
+        };
+        let found = match &self.db {
+            Db::Sqlite(pool) => sqlx::query(&sql("api_tokens.staff_id"))
+                .bind(&hash[..])
+                .bind(owner_type)
+                .fetch_optional(pool)
+                .await?
+                .map(|row| {
+                    Ok::<_, StoreError>((
+                        TokenRecord::from_sqlite(&row)?,
+                        row.try_get("owner_events")?,
+                    ))
+                })
+                .transpose()?,
+            Db::Postgres(pool) => sqlx::query(&sql("api_tokens.staff_id::text"))
+                .bind(&hash[..])
+                .bind(owner_type)
+                .fetch_optional(pool)
+                .await?
+                .map(|row| {
+                    Ok::<_, StoreError>((TokenRecord::from_pg(&row)?, row.try_get("owner_events")?))
+                })
+                .transpose()?,
+        };
+        Ok(found)
+    }
+
     /// Revokes a live token; `false` when it is unknown or already revoked.
     #[tracing::instrument(skip_all, fields(token.id = %token_id, staff.id = %revoked_by), err)]
     pub async fn revoke_token(

@@ -1,6 +1,7 @@
 //! The staff directory and authentication over HTTP (SQLite, in-process).
 
 use channel_ledger_tests::http::{TestApp, SOUTHEAST};
+use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;
 
 #[tokio::test]
@@ -117,6 +118,11 @@ async fn a_revoked_token_is_refused_with_401() {
     let listed = &tokens.body["tokens"][0];
     assert!(listed.get("token_hash").is_none() && listed.get("token").is_none());
     let token_id = listed["token_id"].as_str().unwrap();
+    // Known to the server's cache of token owners before it is revoked.
+    assert_eq!(
+        app.get("/api/v1/staff", Some(&cast.pam.token)).await.status,
+        200
+    );
 
     let revoked = app
         .post(
@@ -143,6 +149,11 @@ async fn a_revoked_token_is_refused_with_401() {
 async fn staff_who_left_are_refused_with_401_even_with_a_valid_token() {
     let app = TestApp::sqlite().await;
     let cast = app.cast().await;
+    // Known to the server's cache of token owners before they leave.
+    assert_eq!(
+        app.get("/api/v1/staff", Some(&cast.pam.token)).await.status,
+        200
+    );
     let left = app
         .post(
             &format!("/api/v1/staff/{}/leave", cast.pam.id),
@@ -202,4 +213,25 @@ async fn a_role_change_takes_effect_for_later_decisions() {
         )
         .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
+}
+
+#[tokio::test]
+async fn a_known_token_owner_is_looked_at_again_when_the_clock_goes_back_before_they_joined() {
+    let app = TestApp::sqlite().await;
+    let joined = Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).unwrap();
+    app.set_now(Some(joined));
+    let cast = app.cast().await;
+    assert_eq!(
+        app.get("/api/v1/staff", Some(&cast.pam.token)).await.status,
+        200
+    );
+    app.set_now(Some(joined - Duration::days(1)));
+    app.get("/api/v1/staff", Some(&cast.pam.token))
+        .await
+        .problem(401);
+    app.set_now(Some(joined));
+    assert_eq!(
+        app.get("/api/v1/staff", Some(&cast.pam.token)).await.status,
+        200
+    );
 }
