@@ -69,4 +69,10 @@ fn a_small_bench_measures_everything_and_reports_the_servers_memory() {
         let mb = server[field].as_f64().unwrap();
         assert!(mb > 1.0 && mb < 4_096.0, "{field}: {mb}");
     }
+    // CPU per read, the server's and the load clients' (whole 10 ms ticks: 128 reads may
+    // round to none).
+    for field in ["server_cpu_us_per_request", "client_cpu_us_per_request"] {
+        let us = server[field].as_f64().unwrap();
+        assert!((0.0..1e6).contains(&us), "{field}: {us}");
+    }
 }

@@ -81,6 +81,10 @@ pub struct ServerMemory {
     pub after_rss_mb: f64,
     /// The peak resident set of the server's life (`VmHWM`): starting up included.
     pub peak_rss_mb: f64,
+    /// CPU time (user and system) the server spent per read, in microseconds.
+    pub server_cpu_us_per_request: f64,
+    /// CPU time the load's clients (this process) spent per read: they share the machine.
+    pub client_cpu_us_per_request: f64,
 }
 
 /// `requests` reads spread over [`CLIENTS`] clients against a child `serve` on `database_url`;
@@ -120,7 +124,9 @@ pub async fn reads(
             }
         })
     };
+    let cpu_before = (cpu_seconds("self")?, cpu_seconds(&server.pid.to_string())?);
     let load = drive(&client, &server.base, &token, &target.partners, requests).await;
+    let cpu_after = (cpu_seconds("self")?, cpu_seconds(&server.pid.to_string())?);
     sampling.store(false, Ordering::Relaxed);
     sampler.await?;
     let (samples, took) = load?;
@@ -131,6 +137,8 @@ pub async fn reads(
         serving_rss_mb: most.load(Ordering::Relaxed) as f64 / 1024.0,
         after_rss_mb: server.memory("VmRSS")?,
         peak_rss_mb: server.memory("VmHWM")?,
+        server_cpu_us_per_request: (cpu_after.1 - cpu_before.1) * 1e6 / requests as f64,
+        client_cpu_us_per_request: (cpu_after.0 - cpu_before.0) * 1e6 / requests as f64,
     };
     server.stop().await?;
 
@@ -247,7 +255,6 @@ impl Server {
         }
     }
 
-    /// One `/proc/<pid>/status` figure in MiB.
     /// Asks for the portfolio as of now, which waits for the program history's load.
     async fn wait_history(&self, client: &HttpClient, token: &str) -> anyhow::Result<()> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -263,6 +270,7 @@ impl Server {
         Ok(())
     }
 
+    /// One `/proc/<pid>/status` figure in MiB.
     fn memory(&self, field: &str) -> anyhow::Result<f64> {
         Ok(status_kib(self.pid, field)? as f64 / 1024.0)
     }
@@ -283,4 +291,24 @@ pub fn status_kib(pid: u32, field: &str) -> anyhow::Result<u64> {
         .and_then(|v| v.trim().strip_suffix("kB"))
         .and_then(|v| v.trim().parse().ok())
         .with_context(|| format!("no {field} in /proc/{pid}/status"))
+}
+
+/// The user and system CPU seconds of process `pid` (`self` for this one), all its threads,
+/// from `/proc/<pid>/stat`, whose clock ticks are Linux's fixed `USER_HZ` of 100 a second.
+fn cpu_seconds(pid: &str) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .context("reading CPU time needs Linux's /proc")?;
+    // The command name may hold spaces; the fields after its closing parenthesis do not.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks = |i: usize| -> anyhow::Result<f64> {
+        let field = fields
+            .get(i)
+            .with_context(|| format!("short /proc/{pid}/stat"))?;
+        Ok(field.parse::<u64>()? as f64)
+    };
+    Ok((ticks(11)? + ticks(12)?) / 100.0)
 }

@@ -169,6 +169,11 @@ impl Report {
                 s.after_rss_mb,
                 s.peak_rss_mb
             )?;
+            writeln!(
+                out,
+                "CPU per HTTP read: server {:.0} µs, load clients {:.0} µs",
+                s.server_cpu_us_per_request, s.client_cpu_us_per_request
+            )?;
         }
         if let Some(mb) = self.peak_resident_mb {
             writeln!(out, "bench process peak resident memory: {mb:.0} MiB")?;
