@@ -4,7 +4,7 @@
 //! aggregate, so a new event cannot be forgotten.
 
 use channel_ledger_domain::{Role, StaffId, Territory};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use cqrs_es::DomainEvent as _;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -127,19 +127,30 @@ pub fn partner_timeline_page<'a>(
     if !scope.sees_partner(entry) {
         return None;
     }
-    let mine: Vec<&LedgerEvent> = events
+    let candidates: Vec<&LedgerEvent> = events
         .into_iter()
         .filter(|e| page.before.is_none_or(|before| e.position < before))
         .filter(|e| filter.is_none_or(|k| TimelineKind::of(&e.event) == k))
-        .filter(|e| concerns(model, e).as_deref() == Some(partner_id))
         .collect();
-    let skip = page
-        .limit
-        .map_or(0, |limit| mine.len().saturating_sub(limit));
-    let entries = timeline(mine[skip..].iter().copied(), model, None);
+    // From the newest back, so a page asks which partner an event concerns only of its own
+    // events and the one that tells whether older ones exist.
+    let mut mine: Vec<&LedgerEvent> = Vec::new();
+    let mut older = false;
+    for e in candidates.into_iter().rev() {
+        if concerns(model, e).as_deref() != Some(partner_id) {
+            continue;
+        }
+        if page.limit.is_some_and(|limit| mine.len() == limit) {
+            older = true;
+            break;
+        }
+        mine.push(e);
+    }
+    mine.reverse();
+    let entries = timeline(mine, model, None);
     Some(TimelineSlice {
         entries: redact(entries, scope),
-        older: skip > 0,
+        older,
     })
 }
 
@@ -194,6 +205,12 @@ fn redact(mut entries: Vec<TimelineEntry>, scope: &Scope) -> Vec<TimelineEntry> 
     entries
 }
 
+/// The months as a sentence's date names them ("3 Mar 2026"): `%b`, without parsing a format
+/// string for every entry.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 fn entry(e: &LedgerEvent, model: &ProgramModel) -> TimelineEntry {
     let m = &e.meta;
     let who = match &m.actor_territory {
@@ -216,8 +233,10 @@ fn entry(e: &LedgerEvent, model: &ProgramModel) -> TimelineEntry {
         event_type,
         kind: TimelineKind::of(&e.event),
         sentence: format!(
-            "{} — {who} {}",
-            e.effective_at.format("%-d %b %Y"),
+            "{} {} {} — {who} {}",
+            e.effective_at.day(),
+            MONTHS[e.effective_at.month0() as usize],
+            e.effective_at.year(),
             describe(e, model)
         ),
         actor: TimelineActor {

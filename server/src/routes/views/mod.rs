@@ -30,9 +30,8 @@ pub mod rebuild;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use channel_ledger_domain::{Actor, Role};
 use channel_ledger_projections::views::Scope;
 use channel_ledger_projections::ProgramModel;
@@ -192,9 +191,19 @@ pub fn replay_error(e: ReplayError) -> ApiError {
     }
 }
 
+/// The first allocation of a view's JSON body.
+const ANSWER_CAPACITY: usize = 16 * 1024;
+
 /// A JSON view, with the position of the model it was built from.
+///
+/// Written into a buffer that starts at [`ANSWER_CAPACITY`] rather than axum's 128 bytes: a
+/// timeline page is tens of kilobytes, and growing to it by doubling copied it several times.
 pub fn answer<T: Serialize>(view: T, position: i64) -> Response {
-    let mut response = Json(view).into_response();
+    let mut body = Vec::with_capacity(ANSWER_CAPACITY);
+    let mut response = match serde_json::to_writer(&mut body, &view) {
+        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(e) => ApiError::internal(format!("the view did not serialize: {e}")).into_response(),
+    };
     response.headers_mut().insert(
         HeaderName::from_static(POSITION_HEADER),
         HeaderValue::from(position),
