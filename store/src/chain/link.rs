@@ -3,10 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 /// SHA-256 of the previous link and one event's canonical encoding; written as 64 lower-case
 /// hex digits.
@@ -91,22 +89,9 @@ impl ChainHead {
     };
 }
 
-/// Everything a link covers of one event, as stored; `payload` and `metadata` in their
-/// canonical JSON text ([`super::canonical_json`]).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Linked<'a> {
-    pub position: i64,
-    pub event_id: Uuid,
-    pub aggregate_type: &'a str,
-    pub aggregate_id: &'a str,
-    pub sequence: i64,
-    pub event_type: &'a str,
-    pub event_version: &'a str,
-    pub payload: &'a str,
-    pub metadata: &'a str,
-    pub effective_at: DateTime<Utc>,
-    pub recorded_at: DateTime<Utc>,
-}
+/// Everything a link covers of one event, as stored: its row, borrowed, with `payload` and
+/// `metadata` in their canonical JSON text ([`super::canonical_json`]).
+pub(crate) type Linked<'a> = crate::raw::RawEventRef<'a>;
 
 impl Linked<'_> {
     /// The link of this event after `previous`. The encoding, field by field (integers
@@ -149,6 +134,9 @@ fn text_field(hash: &mut Sha256, text: &str) {
 
 #[cfg(test)]
 mod tests {
+    use chrono::DateTime;
+    use uuid::Uuid;
+
     use super::*;
 
     fn event() -> Linked<'static> {
