@@ -162,21 +162,7 @@ impl Ledger {
                     .fetch_all(pool)
                     .await?;
                 rows.iter()
-                    .map(|row| {
-                        Ok(RawEvent {
-                            position: row.try_get("position")?,
-                            event_id: row.try_get("event_id")?,
-                            aggregate_type: row.try_get("aggregate_type")?,
-                            aggregate_id: row.try_get("aggregate_id")?,
-                            sequence: row.try_get("sequence")?,
-                            event_type: row.try_get("event_type")?,
-                            event_version: row.try_get("event_version")?,
-                            payload: row.try_get("payload")?,
-                            metadata: row.try_get("metadata")?,
-                            effective_at: row.try_get("effective_at")?,
-                            recorded_at: row.try_get("recorded_at")?,
-                        })
-                    })
+                    .map(|row| pg_raw_event(row, row.try_get("position")?))
                     .collect()
             }
         }
@@ -227,21 +213,7 @@ impl Ledger {
                 return rows
                     .iter()
                     .zip(positions)
-                    .map(|(row, position)| {
-                        Ok(RawEvent {
-                            position: position.unwrap_or_default(),
-                            event_id: row.try_get("event_id")?,
-                            aggregate_type: row.try_get("aggregate_type")?,
-                            aggregate_id: row.try_get("aggregate_id")?,
-                            sequence: row.try_get("sequence")?,
-                            event_type: row.try_get("event_type")?,
-                            event_version: row.try_get("event_version")?,
-                            payload: row.try_get("payload")?,
-                            metadata: row.try_get("metadata")?,
-                            effective_at: row.try_get("effective_at")?,
-                            recorded_at: row.try_get("recorded_at")?,
-                        })
-                    })
+                    .map(|(row, position)| pg_raw_event(row, position.unwrap_or_default()))
                     .collect();
             }
             sequencer::sequence(pool).await?;
@@ -303,4 +275,21 @@ fn select(payload: &str, metadata: &str) -> String {
          FROM event_positions p JOIN events e ON e.id = p.event_id \
          WHERE p.position > $1 ORDER BY p.position LIMIT $2"
     )
+}
+
+/// A PostgreSQL row of the event columns (payload and metadata as text) at `position`.
+fn pg_raw_event(row: &sqlx::postgres::PgRow, position: i64) -> Result<RawEvent, StoreError> {
+    Ok(RawEvent {
+        position,
+        event_id: row.try_get("event_id")?,
+        aggregate_type: row.try_get("aggregate_type")?,
+        aggregate_id: row.try_get("aggregate_id")?,
+        sequence: row.try_get("sequence")?,
+        event_type: row.try_get("event_type")?,
+        event_version: row.try_get("event_version")?,
+        payload: row.try_get("payload")?,
+        metadata: row.try_get("metadata")?,
+        effective_at: row.try_get("effective_at")?,
+        recorded_at: row.try_get("recorded_at")?,
+    })
 }

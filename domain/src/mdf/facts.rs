@@ -10,6 +10,7 @@ use crate::fiscal::FiscalQuarter;
 use crate::mdf_policy::PROGRAM_CURRENCY;
 use crate::money::{ExchangeRate, Money};
 use crate::partner::PartnerId;
+use crate::rap::{RapPlan, RapStatus};
 
 /// A RAP as it stood when the request was submitted. The RAP aggregate lives elsewhere; only
 /// these facts matter here.
@@ -24,6 +25,24 @@ pub struct RapFacts {
     pub named_account_domains: Vec<String>,
     /// The ISV MDF approved in the RAP: no single request may exceed it.
     pub mdf: Money,
+}
+
+impl RapFacts {
+    /// What a fund request needs of `plan`, the RAP as it stands.
+    pub fn of(plan: &RapPlan) -> Self {
+        Self {
+            rap_id: plan.rap_id.0,
+            partner_id: plan.partner_id,
+            active: plan.status == RapStatus::Active,
+            named_account_domains: plan
+                .terms
+                .named_accounts
+                .iter()
+                .map(|a| a.domain.as_str().to_owned())
+                .collect(),
+            mdf: plan.terms.mdf,
+        }
+    }
 }
 
 /// An exemption allocation as the quarter's [`ProgramBudget`](super::ProgramBudget) knows it

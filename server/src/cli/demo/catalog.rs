@@ -96,15 +96,14 @@ pub(super) const NAME_TAILS: [&str; 10] = [
     "Data",
 ];
 
-/// The cohort strategy of each classification (intent, two plays).
 /// A cohort strategy: classification, intent and two plays (title, description).
-pub(super) type Strategy = (
+pub(crate) type Strategy = (
     &'static str,
     &'static str,
     [(&'static str, &'static str); 2],
 );
 
-pub(super) const STRATEGIES: [Strategy; 6] = [
+pub(crate) const STRATEGIES: [Strategy; 6] = [
     ("Champion", "Protect and extend: co-invest in the partners that already win net-new logos for us",
         [("Joint account planning", "Quarterly named-account planning with the partner's sales leaders"),
          ("Executive sponsor", "A CxO sponsor and a yearly executive business review")]),

@@ -13,6 +13,8 @@
 //! dates (the Ironclad MSP RAP approved on 14 February 2026), so two runs on the same day with
 //! the same seed write the same events (apart from recorded times, command ids and tokens).
 
+/// The cohort strategies the demo drafts; the bench's generated program drafts the same.
+pub(crate) use catalog::STRATEGIES;
 mod api;
 mod catalog;
 mod closed_raps;

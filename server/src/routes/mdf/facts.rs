@@ -13,7 +13,7 @@ use channel_ledger_domain::mdf::{
 use channel_ledger_domain::mdf_policy::PROGRAM_CURRENCY;
 use channel_ledger_domain::money::Money;
 use channel_ledger_domain::partner::PartnerId;
-use channel_ledger_domain::rap::{RapId, RapStatus};
+use channel_ledger_domain::rap::RapId;
 use channel_ledger_store::{KeyLock, Ledger, RecordedEvent};
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -58,18 +58,7 @@ pub async fn source_facts(
                     "no such RAP at the effective time",
                 )
             })?;
-            Ok(SourceFacts::Rap(RapFacts {
-                rap_id,
-                partner_id: plan.partner_id,
-                active: plan.status == RapStatus::Active,
-                named_account_domains: plan
-                    .terms
-                    .named_accounts
-                    .iter()
-                    .map(|a| a.domain.as_str().to_owned())
-                    .collect(),
-                mdf: plan.terms.mdf,
-            }))
+            Ok(SourceFacts::Rap(RapFacts::of(&plan)))
         }
         FundingLink::Exemption { allocation_id } => {
             let budget = budget_as_of(ledger, quarter, at).await?;

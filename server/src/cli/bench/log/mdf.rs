@@ -14,7 +14,6 @@ use channel_ledger_domain::mdf::{
 };
 use channel_ledger_domain::mdf_policy::tier_policy;
 use channel_ledger_domain::money::Money;
-use channel_ledger_domain::rap::RapStatus;
 use channel_ledger_domain::text::{Name, Reason};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use rand::Rng;
@@ -328,18 +327,7 @@ impl Sim {
         else {
             anyhow::bail!("MDF on a RAP never drafted");
         };
-        let source = SourceFacts::Rap(RapFacts {
-            rap_id: plan.rap_id.0,
-            partner_id: plan.partner_id,
-            active: plan.status == RapStatus::Active,
-            named_account_domains: plan
-                .terms
-                .named_accounts
-                .iter()
-                .map(|a| a.domain.as_str().to_owned())
-                .collect(),
-            mdf: plan.terms.mdf,
-        });
+        let source = SourceFacts::Rap(RapFacts::of(&plan));
         let available = Money::usd(*self.allocated.get(&(p, quarter)).unwrap_or(&0));
         let earliest = at.date_naive() + Duration::days(30);
         let late = request_of(&mut self.partners, p)?

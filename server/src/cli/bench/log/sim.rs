@@ -23,7 +23,6 @@ use super::profile::{Profile, QarStep};
 use super::rap::RapLife;
 use super::sink::Sink;
 use super::stream::{Act, Stream};
-use super::words;
 
 /// What is due next, and for whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -272,7 +271,7 @@ impl Sim {
     fn draft_strategies(&mut self, at: DateTime<Utc>) -> anyhow::Result<()> {
         let cxo = self.actor(self.cast.cxo);
         let manager = self.cast.manager(0).clone();
-        for (i, (class, intent, plays)) in words::STRATEGIES.iter().enumerate() {
+        for (i, (class, intent, plays)) in crate::cli::demo::STRATEGIES.iter().enumerate() {
             let classification = Classification::ALL
                 .iter()
                 .copied()
