@@ -113,33 +113,9 @@ impl Ledger {
         Ok(())
     }
 
-    /// The token with this hash, revoked or not: the caller decides what a revoked token means.
-    #[tracing::instrument(skip_all, err)]
-    pub async fn find_token_by_hash(
-        &self,
-        hash: &[u8; 32],
-    ) -> Result<Option<TokenRecord>, StoreError> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
-        match &self.db {
-            Db::Sqlite(pool) => sqlx::query(&sql)
-                .bind(&hash[..])
-                .fetch_optional(pool)
-                .await?
-                .as_ref()
-                .map(TokenRecord::from_sqlite)
-                .transpose(),
-            Db::Postgres(pool) => sqlx::query(&sql)
-                .bind(&hash[..])
-                .fetch_optional(pool)
-                .await?
-                .as_ref()
-                .map(TokenRecord::from_pg)
-                .transpose(),
-        }
-    }
-
-    /// The token with this hash, revoked or not, and how many events its owner's stream of
-    /// type `owner_type` holds (the highest sequence; 0 for none). One read tells an
+    /// The token with this hash, revoked or not (the caller decides what a revoked token
+    /// means), and how many events its owner's stream of type `owner_type` holds (the highest
+    /// sequence; 0 for none). One read tells an
     /// authenticator both whether the token still holds and whether what it knew of the owner
     /// is still all there is.
     #[tracing::instrument(skip_all, err)]

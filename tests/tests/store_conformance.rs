@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use channel_ledger_store::{Claim, IdempotencyOutcome, Ledger, NewToken, StoreError};
+use channel_ledger_store::{Claim, IdempotencyOutcome, Ledger, NewToken, StoreError, TokenRecord};
 use channel_ledger_tests::{
     counter_cqrs, metadata_at, raw_execute, Counter, CounterCommand, CounterEvent,
 };
@@ -456,14 +456,14 @@ async fn tokens_are_found_by_hash_listed_and_revoked_once(ledger: &Ledger) {
     ledger.insert_token(&ci).await.unwrap();
 
     // Act / Assert
-    let found = ledger.find_token_by_hash(&[1; 32]).await.unwrap().unwrap();
+    let found = find_token(ledger, [1; 32]).await.unwrap();
     assert_eq!(found.token_id, laptop.token_id);
     assert_eq!((found.staff_id, found.created_by), (staff, admin));
     assert_eq!(found.label, "laptop");
     assert_eq!(found.created_at, laptop.created_at);
     assert_eq!(found.token_hash, [1; 32]);
     assert!(!found.is_revoked());
-    assert_eq!(ledger.find_token_by_hash(&[9; 32]).await.unwrap(), None);
+    assert_eq!(find_token(ledger, [9; 32]).await, None);
 
     let duplicate = NewToken {
         token_id: Uuid::now_v7(),
@@ -487,7 +487,7 @@ async fn tokens_are_found_by_hash_listed_and_revoked_once(ledger: &Ledger) {
         .revoke_token(Uuid::now_v7(), admin, revoked_at)
         .await
         .unwrap());
-    let found = ledger.find_token_by_hash(&[1; 32]).await.unwrap().unwrap();
+    let found = find_token(ledger, [1; 32]).await.unwrap();
     assert_eq!(
         (found.revoked_at, found.revoked_by),
         (Some(revoked_at), Some(admin))
@@ -694,4 +694,12 @@ async fn a_claim_that_appended_before_its_attempt_died_is_resumed(ledger: &Ledge
         (retried.id, retried.attempt, retried.resumed),
         (other.id, 2, true)
     );
+}
+
+/// The token with this hash; its owner, a stranger to the log, has no events.
+async fn find_token(ledger: &Ledger, hash: [u8; 32]) -> Option<TokenRecord> {
+    let found = ledger.find_token_with_owner_events(&hash, "Staff").await;
+    let (token, owner_events) = found.unwrap()?;
+    assert_eq!(owner_events, 0);
+    Some(token)
 }
