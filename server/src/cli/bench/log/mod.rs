@@ -353,9 +353,6 @@ mod tests {
         staff.as_actor()
     }
 
-    /// A small program, generated and kept: every event carries an actor who was active staff,
-    /// in the role and territory recorded, when it took effect; every PAM assignment names an
-    /// active PAM; the projector folds it all; and the mix has what a real program has.
     /// Events per partner over the whole history, for [`EVENTS_PER_PARTNER`]:
     /// `cargo test -p channel-ledger-server --release --lib calibrate -- --ignored --nocapture`.
     #[test]
@@ -378,6 +375,9 @@ mod tests {
         );
     }
 
+    /// A small program, generated and kept: every event carries an actor who was active staff,
+    /// in the role and territory recorded, when it took effect; every PAM assignment names an
+    /// active PAM; the projector folds it all; and the mix has what a real program has.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_generated_program_is_valid_and_realistic() {
         let (program, mut sink) = simulate(None, 200, usize::MAX, 7).unwrap();
